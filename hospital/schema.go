@@ -1,0 +1,31 @@
+package hospital
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+//go:embed schema.sql
+var schemaSQL string
+
+// Tables lists the EMR tables in dependency order (parents first).
+var Tables = []string{"emr.department", "emr.staff", "emr.patient", "emr.registration", "emr.diagnosis", "emr.clinical_note"}
+
+// Execer is the one method CreateSchema needs; *pgx.Conn and *pgxpool.Pool have it.
+type Execer interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+// CreateSchema creates the emr schema and its tables when they do not exist.
+func CreateSchema(ctx context.Context, db Execer) error {
+	if _, err := db.Exec(ctx, schemaSQL); err != nil {
+		return fmt.Errorf("hospital: create EMR schema: %w", err)
+	}
+	return nil
+}
+
+var _ Execer = (*pgx.Conn)(nil)

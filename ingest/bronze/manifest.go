@@ -1,0 +1,98 @@
+package bronze
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/cdw-dev/cdw/internal/fsutil"
+)
+
+// ManifestFile is the name of the manifest within the bronze directory.
+const ManifestFile = "manifest.json"
+
+// Manifest is the durable state of the log: the files that count and how far
+// each source has been consumed. It is replaced atomically on every append.
+type Manifest struct {
+	Version int `json:"version"`
+	// Position is the source position every change up to which is durable
+	// (for PostgreSQL, the LSN of the end of the last transaction appended).
+	Position string `json:"position,omitempty"`
+	// SnapshotDone reports that the initial snapshot is complete.
+	SnapshotDone bool `json:"snapshot_done"`
+	// SnapshotPosition is the position the initial snapshot is consistent with.
+	SnapshotPosition string `json:"snapshot_position,omitempty"`
+	// Source names what feeds the log (e.g. the replication slot).
+	Source     string    `json:"source,omitempty"`
+	Files      []File    `json:"files"`
+	Rows       int64     `json:"rows"`
+	NextFile   int64     `json:"next_file"`
+	LastCommit time.Time `json:"last_commit,omitempty"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+// File is one Parquet file of the log.
+type File struct {
+	Path   string `json:"path"` // relative to the bronze directory
+	Table  string `json:"table"`
+	Rows   int64  `json:"rows"`
+	MinLSN int64  `json:"min_lsn"`
+	MaxLSN int64  `json:"max_lsn"`
+}
+
+// ReadManifest returns the manifest of the bronze directory dir; a directory
+// without one yields an empty manifest.
+func ReadManifest(dir string) (Manifest, error) {
+	b, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return Manifest{Version: 1}, nil
+	}
+	if err != nil {
+		return Manifest{}, fmt.Errorf("bronze: read manifest: %w", err)
+	}
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return Manifest{}, fmt.Errorf("bronze: manifest %s is corrupt: %w", filepath.Join(dir, ManifestFile), err)
+	}
+	return m, nil
+}
+
+func writeManifest(dir string, m Manifest) error {
+	m.UpdatedAt = time.Now().UTC()
+	b, err := json.MarshalIndent(m, "", " ")
+	if err != nil {
+		return fmt.Errorf("bronze: encode manifest: %w", err)
+	}
+	if err := fsutil.WriteFileAtomic(filepath.Join(dir, ManifestFile), b, 0o644); err != nil {
+		return fmt.Errorf("bronze: %w", err)
+	}
+	return nil
+}
+
+// Paths returns the absolute paths of the manifest's files for table (all
+// tables when table is empty).
+func (m Manifest) Paths(dir, table string) []string {
+	var out []string
+	for _, f := range m.Files {
+		if table == "" || f.Table == table {
+			out = append(out, filepath.Join(dir, f.Path))
+		}
+	}
+	return out
+}
+
+// Tables returns the distinct source tables in the log.
+func (m Manifest) Tables() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, f := range m.Files {
+		if !seen[f.Table] {
+			seen[f.Table] = true
+			out = append(out, f.Table)
+		}
+	}
+	return out
+}
