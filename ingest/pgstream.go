@@ -166,6 +166,7 @@ func (p *Postgres) sendStatus(ctx context.Context, repl *pgconn.PgConn, st *stre
 	if err := pglogrepl.SendStandbyStatusUpdate(ctx, repl, pglogrepl.StandbyStatusUpdate{WALWritePosition: pos}); err != nil {
 		return fmt.Errorf("send standby status: %w", err)
 	}
+	p.setStatus(func(s *Status) { s.Acked = pos })
 	return nil
 }
 

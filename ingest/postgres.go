@@ -94,6 +94,7 @@ type Postgres struct {
 type Status struct {
 	Durable    pglogrepl.LSN // everything up to here is in bronze
 	ServerEnd  pglogrepl.LSN // the server's WAL end at the last message
+	Acked      pglogrepl.LSN // the position last acknowledged to the server
 	Rows       int64         // changes appended since Run started
 	LastCommit time.Time     // commit time of the newest appended change
 	Streaming  bool

@@ -52,6 +52,7 @@ type Cluster struct {
 	user     string
 	password string
 	runAs    *user.User // nil when not root
+	attached bool       // Start found a server already running and reused it
 }
 
 // Superuser is the name of the cluster's superuser role.
@@ -140,8 +141,9 @@ func (c *Cluster) ConnString(db string) string {
 }
 
 // Start initialises the cluster when it does not exist yet and starts the
-// server, waiting until it accepts connections. A server left running by an
-// earlier process on this directory is stopped and started again.
+// server, waiting until it accepts connections. When a server is already
+// running on this directory (another cdw process, or one left by a crash),
+// Start attaches to it instead, and Stop leaves it running.
 func (c *Cluster) Start(ctx context.Context) error {
 	if err := c.prepareDirs(); err != nil {
 		return err
@@ -157,10 +159,12 @@ func (c *Cluster) Start(ctx context.Context) error {
 	}
 	c.password = strings.TrimSpace(string(pw))
 	if c.running(ctx) {
-		c.opts.Logger.Info("stopping a PostgreSQL server left running on this directory", "dir", c.dataDir)
-		if err := c.Stop(ctx); err != nil {
-			return err
+		if c.port = c.previousPort(); c.port == 0 {
+			return fmt.Errorf("pgcluster: a server runs on %s but its port is unknown", c.dataDir)
 		}
+		c.attached = true
+		c.opts.Logger.Info("attached to the running PostgreSQL server", "dir", c.dataDir, "port", c.port)
+		return nil
 	}
 	c.port = c.opts.Port
 	if c.port == 0 {
@@ -182,9 +186,9 @@ func (c *Cluster) Start(ctx context.Context) error {
 
 // Stop shuts the server down with a fast shutdown (open transactions are
 // rolled back, everything committed is kept) and waits for it to exit.
-// Stopping a stopped cluster is not an error.
+// Stopping a stopped cluster, or one Start attached to, does nothing.
 func (c *Cluster) Stop(ctx context.Context) error {
-	if !c.running(ctx) {
+	if c.attached || !c.running(ctx) {
 		return nil
 	}
 	if out, err := c.run(ctx, "pg_ctl", "-D", c.dataDir, "-m", "fast", "-w", "-t", "120", "stop"); err != nil {

@@ -1,0 +1,143 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/cdw-dev/cdw/cmd/internal/pipeline"
+	"github.com/cdw-dev/cdw/hospital"
+	"github.com/cdw-dev/cdw/ingest"
+	"github.com/cdw-dev/cdw/ingest/bronze"
+	"github.com/cdw-dev/cdw/internal/progress"
+	"github.com/cdw-dev/cdw/transform"
+)
+
+func init() {
+	register(verb{name: "demo", summary: "run the whole data path on a synthetic hospital and serve the dashboards until Ctrl-C", flags: demoFlags})
+	register(verb{name: "serve", summary: "keep the CDM and notes index current with bronze and serve the dashboards and search API", flags: serveFlags})
+	register(verb{name: "simulate", summary: "write a synthetic hospital into the private PostgreSQL of the data directory", flags: simulateFlags})
+	register(verb{name: "ingest", summary: "stream the private PostgreSQL into the bronze change log until Ctrl-C (--once: stop when caught up)", flags: ingestFlags})
+	register(verb{name: "build", summary: "build the OMOP CDM snapshot from bronze and publish it", flags: buildFlags})
+}
+
+func demoFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) error {
+	var o pipeline.DemoOptions
+	fs.StringVar(&o.Addr, "addr", "127.0.0.1:8080", "HOST:PORT the dashboards listen on (port 0 picks a free one)")
+	fs.IntVar(&o.Patients, "patients", 1000, "patients in the synthetic hospital")
+	fs.Int64Var(&o.Seed, "seed", 1, "seed of the synthetic hospital (same seed, same hospital)")
+	fs.DurationVar(&o.LiveInterval, "live-interval", time.Second, "pause between live EMR activities (0 disables live activity)")
+	fs.DurationVar(&o.BuildInterval, "build-interval", 2*time.Second, "how often the CDM and index follow bronze")
+	return func(ctx context.Context, args []string) error {
+		if err := needArgs(args, 0, "no arguments"); err != nil {
+			return err
+		}
+		if o.Patients < 1 {
+			return usageError{"--patients must be at least 1"}
+		}
+		if o.LiveInterval == 0 {
+			o.LiveInterval = -1
+		}
+		o.Layout, o.Logger, o.Out = c.layout(), c.logger, c.stderr
+		return pipeline.Demo(ctx, o)
+	}
+}
+
+func serveFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) error {
+	var o pipeline.ServeOptions
+	fs.StringVar(&o.Addr, "addr", "127.0.0.1:8080", "HOST:PORT to listen on (port 0 picks a free one)")
+	fs.DurationVar(&o.BuildInterval, "build-interval", 2*time.Second, "how often the CDM and index follow bronze")
+	return func(ctx context.Context, args []string) error {
+		if err := needArgs(args, 0, "no arguments"); err != nil {
+			return err
+		}
+		o.Layout, o.Logger, o.Out = c.layout(), c.logger, c.stderr
+		return pipeline.Serve(ctx, o)
+	}
+}
+
+func simulateFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) error {
+	var o hospital.Options
+	fs.IntVar(&o.Patients, "patients", 1000, "patients to write")
+	fs.Int64Var(&o.Seed, "seed", 1, "seed (same seed, same hospital)")
+	return func(ctx context.Context, args []string) error {
+		if err := needArgs(args, 0, "no arguments"); err != nil {
+			return err
+		}
+		cluster, pool, err := pipeline.StartSource(ctx, c.layout(), c.logger)
+		if err != nil {
+			return err
+		}
+		defer cluster.Stop(context.Background())
+		defer pool.Close()
+		o.Logger = c.logger
+		wrote, err := pipeline.Simulate(ctx, pool, o, c.stderr)
+		if err == nil && !wrote {
+			fmt.Fprintln(c.stderr, "simulate: the EMR already holds patients; nothing written")
+		}
+		return err
+	}
+}
+
+func ingestFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) error {
+	var once bool
+	fs.BoolVar(&once, "once", false, "stop as soon as bronze has caught up with the source")
+	return func(ctx context.Context, args []string) error {
+		if err := needArgs(args, 0, "no arguments"); err != nil {
+			return err
+		}
+		cluster, pool, err := pipeline.StartSource(ctx, c.layout(), c.logger)
+		if err != nil {
+			return err
+		}
+		defer cluster.Stop(context.Background())
+		defer pool.Close()
+		log, err := bronze.Open(c.layout().Bronze())
+		if err != nil {
+			return err
+		}
+		defer log.Close()
+		bar := progress.New(c.stderr, "ingest", "changes", 0)
+		door, err := ingest.NewPostgres(log, ingest.PostgresOptions{ConnString: cluster.ConnString(pipeline.SourceDB), Logger: c.logger,
+			Progress: func(p ingest.Progress) { bar.SetTotal(p.Total); bar.Set(p.Rows) }})
+		if err != nil {
+			return err
+		}
+		rctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		if once {
+			go func() {
+				pipeline.WaitCaughtUp(rctx, pool, door)
+				cancel()
+			}()
+		}
+		err = door.Run(rctx)
+		m := log.Manifest()
+		bar.Finish(m.Rows)
+		fmt.Fprintf(c.stderr, "ingest: bronze at %s with %d changes in %d files\n", m.Position, m.Rows, len(m.Files))
+		return err
+	}
+}
+
+func buildFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) error {
+	var keep int
+	fs.IntVar(&keep, "keep", 5, "snapshots to keep")
+	return func(ctx context.Context, args []string) error {
+		if err := needArgs(args, 0, "no arguments"); err != nil {
+			return err
+		}
+		res, err := transform.Build(ctx, transform.Options{BronzeDir: c.layout().Bronze(), Store: c.layout().Store(), Keep: keep, Logger: c.logger})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "snapshot %s from bronze %s in %s\n", res.Snapshot.ID, res.Snapshot.SourceLSN, res.Duration.Round(time.Millisecond))
+		for _, name := range res.Snapshot.TableNames() {
+			fmt.Fprintf(c.stdout, "  %-22s %d rows\n", name, res.Rows[name])
+		}
+		if res.Quarantined > 0 {
+			fmt.Fprintf(c.stdout, "%d source rows could not be mapped: SELECT * FROM %s\n", res.Quarantined, transform.QuarantineTable)
+		}
+		return nil
+	}
+}

@@ -1,0 +1,281 @@
+package hospital
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Generate creates the EMR schema when needed and fills an empty EMR with
+// departments, staff and opts.Patients patients with their registrations,
+// diagnoses and clinical notes, covering opts.Days days up to opts.Until.
+//
+// Patients are written with COPY in batches of 1000, each batch committed on
+// its own and reported to opts.Progress; rows are generated while they are
+// copied, so memory does not grow with the number of patients. The same
+// Seed, Until, Days and Patients always write the same rows, and ids are
+// dense (1..n per table), so that a Live loop can continue from max(id)+1.
+// Generate returns ErrNotEmpty when the EMR already holds data.
+func Generate(ctx context.Context, db *pgxpool.Pool, opts Options) (Stats, error) {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return Stats{}, err
+	}
+	if err := CreateSchema(ctx, db); err != nil {
+		return Stats{}, err
+	}
+	var busy bool
+	err = db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM emr.department) OR EXISTS (SELECT 1 FROM emr.patient)`).Scan(&busy)
+	if err != nil {
+		return Stats{}, fmt.Errorf("hospital: check that the EMR is empty: %w", err)
+	}
+	if busy {
+		return Stats{}, ErrNotEmpty
+	}
+	g := &generator{opts: opts, start: opts.Until.AddDate(0, 0, -opts.Days), depts: staticDeptTable()}
+	began := time.Now()
+	opts.Logger.Info("generating hospital", "patients", opts.Patients, "seed", opts.Seed,
+		"from", g.start.Format(time.DateOnly), "until", opts.Until.Format(time.DateTime))
+	if err := g.writeReference(ctx, db); err != nil {
+		return g.stats, err
+	}
+	for from := 0; from < opts.Patients; from += batchPatients {
+		to := min(from+batchPatients, opts.Patients)
+		if err := g.writeBatch(ctx, db, g.planBatch(from, to)); err != nil {
+			return g.stats, fmt.Errorf("hospital: write patients %d to %d: %w", from+1, to, err)
+		}
+		opts.Logger.Debug("wrote patient batch", "done", to, "total", opts.Patients)
+		if opts.Progress != nil {
+			opts.Progress(to, opts.Patients)
+		}
+	}
+	opts.Logger.Info("generated hospital", "rows", g.stats.Rows(), "registrations", g.stats.Registrations,
+		"notes", g.stats.Notes, "elapsed", time.Since(began).Round(time.Millisecond))
+	return g.stats, nil
+}
+
+// generator is the state of one Generate call.
+type generator struct {
+	opts  Options
+	start time.Time // beginning of the history window
+	depts deptTable
+	ids   idAlloc
+	stats Stats
+}
+
+// patientPlan is a patient with all their encounters, notes not yet written.
+type patientPlan struct {
+	profile
+	encounters []encounter
+}
+
+// writeReference writes the departments and their staff.
+func (g *generator) writeReference(ctx context.Context, db *pgxpool.Pool) error {
+	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		n, err := tx.CopyFrom(ctx, pgx.Identifier{"emr", "department"}, departmentColumns, pgx.CopyFromRows(departmentRows()))
+		if err != nil {
+			return fmt.Errorf("hospital: write departments: %w", err)
+		}
+		g.stats.Departments = n
+		n, err = tx.CopyFrom(ctx, pgx.Identifier{"emr", "staff"}, staffColumns, pgx.CopyFromRows(staffRows(g.opts.Seed)))
+		if err != nil {
+			return fmt.Errorf("hospital: write staff: %w", err)
+		}
+		g.stats.Staff = n
+		return nil
+	})
+}
+
+// planBatch plans patients from+1 to to. Each patient's random stream depends
+// only on the seed and the patient id; ids continue from the previous batch.
+func (g *generator) planBatch(from, to int) []*patientPlan {
+	batch := make([]*patientPlan, 0, to-from)
+	for i := from; i < to; i++ {
+		id := g.ids.nextPatient()
+		r := seedRand(uint64(g.opts.Seed), domainPatient, uint64(id))
+		p := &patientPlan{profile: newPatient(r, id, g.opts.Until)}
+		g.planEncounters(r, p)
+		p.row.CreatedAt = p.encounters[0].reg.Admit.Add(-minutes(r, 5, 30))
+		batch = append(batch, p)
+	}
+	return batch
+}
+
+// planEncounters gives p one to six encounters in time order within the
+// history window. Encounters do not overlap; a death or a stay still open at
+// Until ends the series; a few patients end it in hospital.
+func (g *generator) planEncounters(r *rand.Rand, p *patientPlan) {
+	until := g.opts.Until
+	span := until.Sub(g.start) - 12*time.Hour
+	n := 1 + weighted(r, []float64{35, 25, 15, 12, 8, 5})
+	times := make([]time.Time, n)
+	for i := range times {
+		times[i] = g.start.Add(time.Duration(r.Int64N(int64(max(span, time.Hour))/int64(time.Second))) * time.Second)
+	}
+	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
+	inHouse := chance(r, 0.02)
+	if inHouse {
+		times = times[:min(len(times), 5)]
+		times = append(times, until.Add(-minutes(r, 60, 5*24*60)))
+	}
+	history := chronicHistory(r, p.ageAt(until), p.row.Sex)
+	var prevEnd time.Time
+	for i, t := range times {
+		current := inHouse && i == len(times)-1
+		v, ok := g.timeVisit(r, &p.profile, t, prevEnd, history, i == 0, current)
+		if !ok {
+			break
+		}
+		e := buildEncounter(r, &g.ids, g.depts, &p.profile, v, history, until)
+		planNotes(r, &g.ids, &e, p.chinese, until)
+		p.encounters = append(p.encounters, e)
+		history = withAftermath(history, v.cond)
+		if v.end.IsZero() || v.disposition == "died" {
+			return
+		}
+		prevEnd = v.end
+	}
+}
+
+// timeVisit draws the encounter starting near t and no earlier than an hour
+// after prevEnd. It reports false when the encounter would not finish before
+// Until, unless it is the patient's first (then moved earlier) or an
+// inpatient stay (then left open). A current encounter is an admission that
+// is still open.
+func (g *generator) timeVisit(r *rand.Rand, p *profile, t, prevEnd time.Time, history []*condition, first, current bool) (visit, bool) {
+	until := g.opts.Until
+	if earliest := prevEnd.Add(time.Hour); t.Before(earliest) {
+		t = earliest.Add(minutes(r, 0, 3*24*60))
+	}
+	age := p.ageAt(t)
+	vt := visitType(r, age)
+	if current {
+		vt = 'I'
+	}
+	c := chooseCondition(r, vt, age, p.row.Sex, history)
+	v := visit{vt: vt, cond: c, admit: t, source: admitSource(r, vt, c)}
+	if vt == 'O' || (vt == 'I' && v.source == "outpatient") {
+		v.admit = t.Truncate(24 * time.Hour).Add(8*time.Hour + minutes(r, 0, 9*60))
+		if v.admit.Before(prevEnd.Add(time.Hour)) {
+			v.admit = v.admit.AddDate(0, 0, 1)
+		}
+	}
+	d := duration(r, vt, c, v.admit)
+	v.end = v.admit.Add(d)
+	switch {
+	case !v.admit.Before(until):
+		return v, false
+	case vt == 'I' && (current || v.end.After(until)):
+		v.end = time.Time{}
+		return v, true
+	case v.end.After(until) && !first:
+		return v, false
+	case v.end.After(until):
+		v.admit = until.Add(-d - minutes(r, 60, 240))
+		v.end = v.admit.Add(d)
+	}
+	if dies(r, vt, c, age) {
+		v.disposition = "died"
+		v.end = v.admit.Add(time.Duration(float64(d) * (0.1 + 0.9*r.Float64()))).Truncate(time.Second)
+		return v, true
+	}
+	v.disposition = disposition(r, vt)
+	return v, true
+}
+
+// writeBatch copies a batch of planned patients into the four patient tables
+// and commits them together.
+func (g *generator) writeBatch(ctx context.Context, db *pgxpool.Pool, batch []*patientPlan) error {
+	var regs []*encounter
+	var notes []noteRef
+	for _, p := range batch {
+		for i := range p.encounters {
+			e := &p.encounters[i]
+			regs = append(regs, e)
+			for j := range e.notes {
+				notes = append(notes, noteRef{p: &p.profile, e: e, n: &e.notes[j]})
+			}
+		}
+	}
+	var diags []*diagRow
+	for _, e := range regs {
+		for i := range e.diags {
+			diags = append(diags, &e.diags[i])
+		}
+	}
+	copies := []struct {
+		table string
+		cols  []string
+		src   pgx.CopyFromSource
+		count *int64
+	}{
+		{"patient", patientColumns, lazyRows(batch, func(p *patientPlan) []any { return p.row.values() }), &g.stats.Patients},
+		{"registration", regColumns, lazyRows(regs, func(e *encounter) []any { return e.reg.values() }), &g.stats.Registrations},
+		{"diagnosis", diagColumns, lazyRows(diags, (*diagRow).values), &g.stats.Diagnoses},
+		{"clinical_note", noteColumns, lazyRows(notes, noteRef.values), &g.stats.Notes},
+	}
+	var counts [4]int64
+	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		for i, c := range copies {
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"emr", c.table}, c.cols, c.src)
+			if err != nil {
+				return fmt.Errorf("copy emr.%s: %w", c.table, err)
+			}
+			counts[i] = n
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i, c := range copies {
+		*c.count += counts[i]
+	}
+	return nil
+}
+
+// noteRef is a note with what its text is written from.
+type noteRef struct {
+	p *profile
+	e *encounter
+	n *noteRow
+}
+
+// values writes the note's text and returns its row.
+func (r noteRef) values() []any {
+	in := newNoteInput(r.p, r.e, r.n)
+	title, body := writeNote(&in)
+	return r.n.values(title, body)
+}
+
+// rowSource is a pgx.CopyFromSource that makes each row only when COPY asks
+// for it.
+type rowSource[T any] struct {
+	items []T
+	row   func(T) []any
+	i     int
+}
+
+func lazyRows[T any](items []T, row func(T) []any) *rowSource[T] {
+	return &rowSource[T]{items: items, row: row, i: -1}
+}
+
+func (s *rowSource[T]) Next() bool {
+	s.i++
+	return s.i < len(s.items)
+}
+
+func (s *rowSource[T]) Values() ([]any, error) {
+	if s.i < 0 || s.i >= len(s.items) {
+		return nil, errors.New("hospital: row requested outside the source")
+	}
+	return s.row(s.items[s.i]), nil
+}
+
+func (s *rowSource[T]) Err() error { return nil }

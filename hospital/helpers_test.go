@@ -1,0 +1,84 @@
+package hospital_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cdw-dev/cdw/internal/pgcluster"
+)
+
+// newDB creates database name in c and returns a pool on it, closed when the
+// test ends.
+func newDB(t testing.TB, c *pgcluster.Cluster, name string) *pgxpool.Pool {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, c.ConnString("postgres"))
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
+	require.NoError(t, err)
+	db, err := pgxpool.New(ctx, c.ConnString(name))
+	require.NoError(t, err)
+	t.Cleanup(db.Close)
+	return db
+}
+
+// count runs a query returning one number.
+func count(t *testing.T, db *pgxpool.Pool, query string, args ...any) int64 {
+	t.Helper()
+	var n int64
+	require.NoError(t, db.QueryRow(context.Background(), query, args...).Scan(&n), query)
+	return n
+}
+
+// invariants are queries counting rows that break a rule the EMR keeps both
+// after Generate and while Live writes to it.
+var invariants = []struct{ name, query string }{
+	{"registrations without exactly one main diagnosis", `SELECT count(*) FROM emr.registration g
+		WHERE (SELECT count(*) FROM emr.diagnosis d WHERE d.reg_id = g.reg_id AND d.is_main) <> 1`},
+	{"diagnoses of another patient's registration", `SELECT count(*) FROM emr.diagnosis d
+		JOIN emr.registration g USING (reg_id) WHERE d.patient_id <> g.patient_id`},
+	{"notes of another patient's registration", `SELECT count(*) FROM emr.clinical_note n
+		JOIN emr.registration g USING (reg_id) WHERE n.patient_id <> g.patient_id`},
+	{"notes not written by the registration's doctor", `SELECT count(*) FROM emr.clinical_note n
+		JOIN emr.registration g USING (reg_id) WHERE n.author_id IS DISTINCT FROM g.doctor_id`},
+	{"notes written outside their encounter", `SELECT count(*) FROM emr.clinical_note n JOIN emr.registration g USING (reg_id)
+		WHERE n.written_at < g.admit_time OR n.written_at > coalesce(g.discharge_time, 'infinity')`},
+	{"diagnoses made outside their encounter", `SELECT count(*) FROM emr.diagnosis d JOIN emr.registration g USING (reg_id)
+		WHERE d.diag_time < g.admit_time OR d.diag_time > coalesce(g.discharge_time, 'infinity')`},
+	{"discharges before admission", `SELECT count(*) FROM emr.registration WHERE discharge_time < admit_time`},
+	{"status not matching discharge_time", `SELECT count(*) FROM emr.registration
+		WHERE (status = 'open') <> (discharge_time IS NULL) OR (status = 'open') <> (disposition IS NULL)`},
+	{"open encounters that are not inpatient stays", `SELECT count(*) FROM emr.registration WHERE status = 'open' AND visit_type <> 'I'`},
+	{"encounters after a death", `SELECT count(*) FROM emr.registration d JOIN emr.registration l
+		ON l.patient_id = d.patient_id AND l.reg_id <> d.reg_id AND l.admit_time >= d.admit_time WHERE d.disposition = 'died'`},
+	{"note types not matching the visit type", `SELECT count(*) FROM emr.clinical_note n JOIN emr.registration g USING (reg_id)
+		WHERE NOT (g.visit_type = 'O' AND n.note_type = 'outpatient' OR g.visit_type = 'E' AND n.note_type = 'emergency'
+			OR g.visit_type = 'I' AND n.note_type IN ('admission', 'progress') OR g.visit_type = 'I' AND g.status = 'closed' AND n.note_type = 'discharge')`},
+	{"notes in neither language", `SELECT count(*) FROM emr.clinical_note WHERE language NOT IN ('en', 'zh')`},
+}
+
+// checkInvariants asserts that no row breaks an invariant.
+func checkInvariants(t *testing.T, db *pgxpool.Pool) {
+	t.Helper()
+	for _, inv := range invariants {
+		t.Run(inv.name, func(t *testing.T) {
+			assert.Zero(t, count(t, db, inv.query))
+		})
+	}
+}
+
+// digest returns an md5 over every row of table.
+func digest(t *testing.T, db *pgxpool.Pool, table string) string {
+	t.Helper()
+	var d string
+	q := fmt.Sprintf(`SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM %s t`, table)
+	require.NoError(t, db.QueryRow(context.Background(), q).Scan(&d))
+	return d
+}

@@ -1,0 +1,237 @@
+package hospital
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// OpKind is a kind of live operation.
+type OpKind string
+
+// The operations a running hospital performs on its EMR.
+const (
+	// OpRegisterVisit registers a finished outpatient or emergency visit of
+	// an existing patient with its diagnoses and a note.
+	OpRegisterVisit OpKind = "register_visit"
+	// OpAdmit admits an existing patient: an open inpatient registration,
+	// its diagnoses and an admission note.
+	OpAdmit OpKind = "admit"
+	// OpDischarge closes an open inpatient stay (discharge_time, disposition,
+	// status) and writes its discharge summary.
+	OpDischarge OpKind = "discharge"
+	// OpProgressNote adds a progress note to an open inpatient stay.
+	OpProgressNote OpKind = "progress_note"
+	// OpCorrectDiagnosis updates the icd10 and diag_name of a diagnosis.
+	OpCorrectDiagnosis OpKind = "correct_diagnosis"
+	// OpDeleteInError deletes a note or a secondary diagnosis entered in error.
+	OpDeleteInError OpKind = "delete_in_error"
+	// OpNewPatient registers a new patient together with a first visit.
+	OpNewPatient OpKind = "new_patient"
+)
+
+// OpKinds returns every operation kind.
+func OpKinds() []OpKind {
+	return []OpKind{OpRegisterVisit, OpAdmit, OpDischarge, OpProgressNote, OpCorrectDiagnosis, OpDeleteInError, OpNewPatient}
+}
+
+// opWeights are the relative frequencies of OpKinds() in Step.
+var opWeights = []float64{28, 14, 13, 15, 11, 11, 8}
+
+// Op describes one performed operation.
+type Op struct {
+	Kind OpKind
+	// Table and ID name the row the operation is about: the registration
+	// written or closed, the note written or deleted, the diagnosis corrected
+	// or deleted, or the new patient.
+	Table     string
+	ID        int64
+	PatientID int64
+	RegID     int64
+}
+
+func (o Op) String() string {
+	return fmt.Sprintf("%s %s %d (patient %d, registration %d)", o.Kind, o.Table, o.ID, o.PatientID, o.RegID)
+}
+
+// LiveOptions configures a Live loop.
+type LiveOptions struct {
+	// Seed determines which operations are chosen and what they write.
+	Seed int64
+	// Interval between rounds of Run (default 1s); each round performs one
+	// to three operations.
+	Interval time.Duration
+	// Logger receives operation and failure messages; nil discards them.
+	Logger *slog.Logger
+}
+
+// LiveStats counts a Live loop's operations.
+type LiveStats struct {
+	Ops    map[OpKind]int64 // performed operations per kind
+	Failed int64            // operations that returned an error
+}
+
+// Live keeps writing to the EMR the way a running hospital does. It assumes
+// it is the only writer: new ids continue from the largest ones it reads
+// before its first operation. Its methods are safe for concurrent use;
+// operations are performed one at a time.
+type Live struct {
+	db   *pgxpool.Pool
+	opts LiveOptions
+	now  func() time.Time
+
+	mu    sync.Mutex // serialises operations; guards rng and state
+	rng   *rand.Rand
+	state *liveState // nil until read from the EMR
+
+	statsMu sync.Mutex
+	stats   LiveStats
+}
+
+// liveState is what Live reads from the EMR before operating on it.
+type liveState struct {
+	depts deptTable
+	ids   idAlloc
+}
+
+// maxFailures is the number of consecutive failed operations that stops Run.
+const maxFailures = 10
+
+// errNothing is returned by an operation that finds nothing to operate on.
+var errNothing = errors.New("nothing to operate on")
+
+// NewLive returns a Live loop writing to db; nothing happens until Run, Step
+// or Do is called.
+func NewLive(db *pgxpool.Pool, opts LiveOptions) *Live {
+	if opts.Interval <= 0 {
+		opts.Interval = time.Second
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Live{
+		db: db, opts: opts, now: time.Now,
+		rng:   seedRand(domainLive, uint64(opts.Seed)),
+		stats: LiveStats{Ops: map[OpKind]int64{}},
+	}
+}
+
+// Run performs one to three operations every Interval until ctx is done, and
+// then returns nil. It returns an error only when maxFailures operations in a
+// row have failed.
+func (l *Live) Run(ctx context.Context) error {
+	t := time.NewTicker(l.opts.Interval)
+	defer t.Stop()
+	failures := 0
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+		for range l.burst() {
+			op, err := l.Step(ctx)
+			if ctx.Err() != nil {
+				return nil
+			}
+			if err != nil {
+				failures++
+				l.opts.Logger.Warn("live operation failed", "err", err, "consecutive", failures)
+				if failures >= maxFailures {
+					return fmt.Errorf("hospital: live: %d operations in a row failed: %w", failures, err)
+				}
+				continue
+			}
+			failures = 0
+			l.opts.Logger.Debug("live operation", "op", op.Kind, "table", op.Table, "id", op.ID)
+		}
+	}
+}
+
+// burst draws how many operations a round of Run performs.
+func (l *Live) burst() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return 1 + weighted(l.rng, []float64{60, 28, 12})
+}
+
+// Step performs one randomly chosen operation, each in its own transaction,
+// and returns what it did.
+func (l *Live) Step(ctx context.Context) (Op, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.do(ctx, OpKinds()[weighted(l.rng, opWeights)])
+}
+
+// Do performs one operation of the kind, in its own transaction. When there
+// is nothing to perform it on (no open stay to discharge, say) it performs a
+// related operation instead: the returned Op tells which.
+func (l *Live) Do(ctx context.Context, kind OpKind) (Op, error) {
+	if _, ok := fallbacks[kind]; !ok {
+		return Op{}, fmt.Errorf("hospital: live: unknown operation %q", kind)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.do(ctx, kind)
+}
+
+// Stats returns the numbers of operations performed so far.
+func (l *Live) Stats() LiveStats {
+	l.statsMu.Lock()
+	defer l.statsMu.Unlock()
+	s := LiveStats{Ops: make(map[OpKind]int64, len(l.stats.Ops)), Failed: l.stats.Failed}
+	for k, v := range l.stats.Ops {
+		s.Ops[k] = v
+	}
+	return s
+}
+
+// do performs kind and counts the outcome; l.mu must be held. After a
+// failure the state is read again, in case the EMR changed underneath.
+func (l *Live) do(ctx context.Context, kind OpKind) (Op, error) {
+	op, err := l.perform(ctx, kind)
+	l.statsMu.Lock()
+	defer l.statsMu.Unlock()
+	if err != nil {
+		l.stats.Failed++
+		l.state = nil
+		return op, fmt.Errorf("hospital: live %s: %w", kind, err)
+	}
+	l.stats.Ops[op.Kind]++
+	return op, nil
+}
+
+// load reads the departments and the largest ids once.
+func (l *Live) load(ctx context.Context) error {
+	if l.state != nil {
+		return nil
+	}
+	st := &liveState{}
+	err := pgx.BeginFunc(ctx, l.db, func(tx pgx.Tx) error {
+		var err error
+		if st.depts, err = loadDeptTable(ctx, tx); err != nil {
+			return err
+		}
+		err = tx.QueryRow(ctx, `SELECT
+			(SELECT coalesce(max(patient_id), 0) FROM emr.patient),
+			(SELECT coalesce(max(reg_id), 0) FROM emr.registration),
+			(SELECT coalesce(max(diag_id), 0) FROM emr.diagnosis),
+			(SELECT coalesce(max(note_id), 0) FROM emr.clinical_note)`).Scan(&st.ids.patient, &st.ids.reg, &st.ids.diag, &st.ids.note)
+		if err != nil {
+			return fmt.Errorf("read largest ids: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	l.state = st
+	return nil
+}
