@@ -208,7 +208,7 @@ func planNotes(r *rand.Rand, ids *idAlloc, e *encounter, chinese bool, limit tim
 	lang := noteLanguage(r, chinese)
 	add := func(typ string, at time.Time) {
 		e.notes = append(e.notes, noteRow{ID: ids.nextNote(), RegID: g.ID, PatientID: g.PatientID, Type: typ, Lang: lang,
-			AuthorID: g.DoctorID, WrittenAt: clampTime(at, g.Admit, last), Seed: r.Uint64()})
+			AuthorID: g.DoctorID, WrittenAt: clampTime(at.Truncate(time.Second), g.Admit, last), Seed: r.Uint64()})
 	}
 	switch g.VisitType {
 	case 'O', 'E':

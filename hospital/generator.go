@@ -221,9 +221,13 @@ func (g *generator) writeBatch(ctx context.Context, db *pgxpool.Pool, batch []*p
 		{"clinical_note", noteColumns, lazyRows(notes, noteRef.values), &g.stats.Notes},
 	}
 	var counts [4]int64
+	t1 := time.Now()
+	defer func() { g.opts.Logger.Info("batch", "took", time.Since(t1)) }()
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		for i, c := range copies {
+			t0 := time.Now()
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"emr", c.table}, c.cols, c.src)
+			g.opts.Logger.Info("copy", "table", c.table, "n", n, "took", time.Since(t0))
 			if err != nil {
 				return fmt.Errorf("copy emr.%s: %w", c.table, err)
 			}

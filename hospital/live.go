@@ -75,7 +75,7 @@ type LiveOptions struct {
 // LiveStats counts a Live loop's operations.
 type LiveStats struct {
 	Ops    map[OpKind]int64 // performed operations per kind
-	Failed int64            // operations that returned an error
+	Failed int64            // operations that failed, other than by cancellation
 }
 
 // Live keeps writing to the EMR the way a running hospital does. It assumes
@@ -194,9 +194,13 @@ func (l *Live) Stats() LiveStats {
 }
 
 // do performs kind and counts the outcome; l.mu must be held. After a
-// failure the state is read again, in case the EMR changed underneath.
+// failure other than by cancellation the state is read again, in case the
+// EMR changed underneath.
 func (l *Live) do(ctx context.Context, kind OpKind) (Op, error) {
 	op, err := l.perform(ctx, kind)
+	if err != nil && ctx.Err() != nil {
+		return op, fmt.Errorf("hospital: live %s: %w", kind, err)
+	}
 	l.statsMu.Lock()
 	defer l.statsMu.Unlock()
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -180,8 +181,12 @@ func (l *Live) correctDiagnosis(ctx context.Context, tx pgx.Tx, now time.Time) (
 	if err != nil || !found {
 		return Op{}, orNothing(err, "pick a diagnosis")
 	}
+	var present []string
+	if err := tx.QueryRow(ctx, `SELECT array_agg(icd10) FROM emr.diagnosis WHERE reg_id = $1`, reg).Scan(&present); err != nil {
+		return Op{}, fmt.Errorf("read diagnoses of registration %d: %w", reg, err)
+	}
 	p := profile{row: patientRow{Sex: sex, Birth: birth}}
-	c := correction(l.rng, lookup(code), p.ageAt(now), sex)
+	c := correction(l.rng, lookup(code), p.ageAt(now), sex, present)
 	_, err = tx.Exec(ctx, `UPDATE emr.diagnosis SET icd10 = $2, diag_name = $3 WHERE diag_id = $1`, id, c.Code, c.Name)
 	if err != nil {
 		return Op{}, fmt.Errorf("correct diagnosis %d: %w", id, err)
@@ -218,20 +223,28 @@ func (l *Live) deleteInError(ctx context.Context, tx pgx.Tx) (Op, error) {
 }
 
 // correction returns the condition a diagnosis of c is corrected to: one of
-// its differentials, else another condition of its department.
-func correction(r *rand.Rand, c *condition, age int, sex string) *condition {
+// its differentials, else another condition of its department, else any;
+// never one of the codes already present on the registration.
+func correction(r *rand.Rand, c *condition, age int, sex string, present []string) *condition {
+	ok := func(a *condition) bool {
+		return a != nil && a != c && a.eligible(age, sex) && !slices.Contains(present, a.Code)
+	}
 	var cands []*condition
 	if c != nil {
 		for _, code := range c.Alt {
-			if a := lookup(code); a != nil && a.eligible(age, sex) {
+			if a := lookup(code); ok(a) {
 				cands = append(cands, a)
 			}
 		}
 	}
-	for i := range conditions {
-		a := &conditions[i]
-		if len(cands) == 0 && a != c && a.eligible(age, sex) && (c == nil || a.Dept == c.Dept) {
-			cands = append(cands, a)
+	for _, sameDept := range []bool{true, false} {
+		if len(cands) > 0 {
+			break
+		}
+		for i := range conditions {
+			if a := &conditions[i]; ok(a) && (!sameDept || c == nil || a.Dept == c.Dept) {
+				cands = append(cands, a)
+			}
 		}
 	}
 	if len(cands) == 0 {

@@ -13,6 +13,7 @@ import (
 type noteInput struct {
 	kind, lang  string
 	seed        uint64
+	regID       int64 // notes of one encounter agree on when it began
 	age         int
 	sex         string
 	vt          byte
@@ -28,7 +29,7 @@ type noteInput struct {
 // newNoteInput collects what note n of encounter e of patient p may say.
 func newNoteInput(p *profile, e *encounter, n *noteRow) noteInput {
 	return noteInput{
-		kind: n.Type, lang: n.Lang, seed: n.Seed,
+		kind: n.Type, lang: n.Lang, seed: n.Seed, regID: e.reg.ID,
 		age: p.ageAt(e.reg.Admit), sex: p.row.Sex, vt: e.reg.VisitType,
 		main: e.main, others: e.others(), history: e.history, family: p.family,
 		admit: e.reg.Admit, end: e.reg.Discharge, written: n.WrittenAt, disposition: e.reg.Disposition,
@@ -64,7 +65,7 @@ func drawFacts(r *rand.Rand, in *noteInput) facts {
 		affirmed: subset(r, m.Sym, 0.7, true),
 		negated:  subset(r, m.Neg, 0.8, false),
 		negStyle: r.IntN(3),
-		onset:    onsetAmount(r, m.Onset),
+		onset:    onsetAmount(seedRand(domainOnset, uint64(in.regID)), m.Onset),
 		plan:     subset(r, m.Plan, 0.75, true),
 		allergy:  weighted(r, []float64{80, 12, 8}),
 		noFamily: r.IntN(len(noFamilyHistory)),

@@ -106,7 +106,7 @@ func enFamily(in *noteInput, f *facts) string {
 
 func enAssessment(in *noteInput, f *facts) []string {
 	m := in.main
-	first := m.Name + "."
+	first := capitalize(m.Short.en) + "."
 	switch {
 	case in.followUp():
 		first = capitalize(m.Short.en) + ", stable on current treatment."
@@ -121,7 +121,7 @@ func enAssessment(in *noteInput, f *facts) []string {
 	}
 	items := []string{first}
 	for _, o := range in.others {
-		items = append(items, o.Name+".")
+		items = append(items, capitalize(o.Short.en)+".")
 	}
 	return items
 }
@@ -144,7 +144,7 @@ func enPlan(in *noteInput, f *facts) []string {
 		case "died":
 			items = append(items, "Resuscitation in progress.")
 		default:
-			items = append(items, "Discharge home with return precautions.")
+			items = append(items, enHome(in.main))
 		}
 	default:
 		items = append(items, fmt.Sprintf("Follow-up in %s clinic in %d weeks.", deptName(in.main.Dept).en, f.weeks))
@@ -162,7 +162,7 @@ func enProgress(b *strings.Builder, in *noteInput, f *facts) {
 		s += " " + n
 	}
 	section(b, "Subjective", ": ", s)
-	section(b, "Objective", ": ", f.vitals.en()+" "+examText(in.main, false, f.course != 0))
+	section(b, "Objective", ": ", f.vitals.en()+" "+examText(in.main, false, f.course == 2))
 	section(b, "Assessment", ": ", capitalize(in.main.Short.en)+", "+[]string{"improving", "stable", "slowly improving"}[f.course]+".")
 	section(b, "Plan", ": ", "Continue current management. "+plans[f.plan[0]].en)
 }
@@ -257,4 +257,13 @@ func shorts(cs []*condition, zh bool) []string {
 func capitalize(s string) string {
 	r, n := utf8.DecodeRuneInString(s)
 	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// enHome is the plan of an emergency visit that ends at home: referral when
+// the condition usually needs admission.
+func enHome(c *condition) string {
+	if c.W[2] > c.W[0] {
+		return "Referred to " + deptName(c.Dept).en + " for further management."
+	}
+	return "Discharge home with return precautions."
 }

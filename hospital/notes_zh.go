@@ -128,11 +128,13 @@ func zhPlan(in *noteInput, f *facts) []string {
 	case noteAdmission:
 		items = append(items, "收入"+deptName(in.main.Dept).zh+"。")
 	case noteEmergency:
-		switch in.disposition {
-		case "transfer":
+		switch {
+		case in.disposition == "transfer":
 			items = append(items, "转上级医院进一步诊治。")
-		case "died":
+		case in.disposition == "died":
 			items = append(items, "积极抢救。")
+		case in.main.W[2] > in.main.W[0]:
+			items = append(items, "建议"+deptName(in.main.Dept).zh+"进一步诊治。")
 		default:
 			items = append(items, "离院观察，病情变化随诊。")
 		}
@@ -150,7 +152,7 @@ func zhProgress(b *strings.Builder, in *noteInput, f *facts) {
 	}
 	s += zhNegation(f.negated, f.negStyle)
 	section(b, "病情", "：", s)
-	section(b, "查体", "：", f.vitals.zh()+examText(in.main, true, f.course != 0))
+	section(b, "查体", "：", f.vitals.zh()+examText(in.main, true, f.course == 2))
 	section(b, "诊断", "：", in.main.Short.zh+"，"+[]string{"好转", "病情稳定", "逐渐好转"}[f.course]+"。")
 	section(b, "诊疗计划", "：", "继续当前治疗。"+plans[f.plan[0]].zh)
 }

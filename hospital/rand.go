@@ -14,6 +14,7 @@ const (
 	domainStaff
 	domainFamily
 	domainLive
+	domainOnset
 )
 
 // mix64 is the splitmix64 finaliser: a bijective, well-diffusing hash.

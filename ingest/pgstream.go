@@ -52,6 +52,7 @@ func (p *Postgres) stream(ctx context.Context, repl *pgconn.PgConn) error {
 	}
 	p.opts.Logger.Info("streaming changes", "slot", p.opts.Slot, "from", start)
 	st := &streamState{relations: map[uint32]*pglogrepl.RelationMessage{}, durable: start, serverEnd: start}
+	p.lastCompact = time.Now()
 	p.setStatus(func(s *Status) { s.Durable, s.ServerEnd, s.Streaming = start, start, true })
 	defer p.setStatus(func(s *Status) { s.Streaming = false })
 	nextStatus := time.Now()
@@ -152,7 +153,25 @@ func (p *Postgres) flush(st *streamState) error {
 		s.Durable, s.Rows, s.LastCommit = st.durable, s.Rows+n, st.lastCommit
 	})
 	p.opts.Progress(Progress{Phase: "stream", Rows: p.Status().Rows})
+	p.maybeCompact()
 	return nil
+}
+
+// maybeCompact merges bronze's small files when CompactInterval has passed.
+// A failed compaction changes nothing and is retried next time.
+func (p *Postgres) maybeCompact() {
+	if time.Since(p.lastCompact) < p.opts.CompactInterval {
+		return
+	}
+	p.lastCompact = time.Now()
+	n, err := p.log.Compact(p.opts.Compact)
+	if err != nil {
+		p.opts.Logger.Warn("bronze compaction failed; will retry", "err", err)
+		return
+	}
+	if n > 0 {
+		p.opts.Logger.Debug("bronze compacted", "files_merged", n)
+	}
 }
 
 // sendStatus acknowledges the durable position. With nothing received but

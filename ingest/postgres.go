@@ -33,7 +33,11 @@ type PostgresOptions struct {
 	MaxBatch      int
 	// StatusInterval is how often the standby status is sent (default 10s).
 	StatusInterval time.Duration
-	Logger         *slog.Logger
+	// CompactInterval is how often, while streaming, bronze's small files
+	// are merged (default 30s); Compact bounds each compaction.
+	CompactInterval time.Duration
+	Compact         bronze.CompactOptions
+	Logger          *slog.Logger
 	// Progress, when set, is called as the snapshot and the stream advance.
 	Progress func(Progress)
 }
@@ -72,6 +76,9 @@ func (o *PostgresOptions) validate() error {
 	if o.StatusInterval <= 0 {
 		o.StatusInterval = 10 * time.Second
 	}
+	if o.CompactInterval <= 0 {
+		o.CompactInterval = 30 * time.Second
+	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -88,6 +95,8 @@ type Postgres struct {
 
 	mu     sync.Mutex // guards status
 	status Status
+
+	lastCompact time.Time // owned by the stream loop
 }
 
 // Status is the door's position and lag.

@@ -66,7 +66,8 @@ func start(t *testing.T, conn, dir string) *runner {
 	t.Helper()
 	log, err := bronze.Open(dir)
 	require.NoError(t, err)
-	door, err := ingest.NewPostgres(log, ingest.PostgresOptions{ConnString: conn, FlushInterval: 50 * time.Millisecond, MaxBatch: 7})
+	door, err := ingest.NewPostgres(log, ingest.PostgresOptions{ConnString: conn, FlushInterval: 50 * time.Millisecond, MaxBatch: 7,
+		CompactInterval: 100 * time.Millisecond, Compact: bronze.CompactOptions{MinFiles: 2, Grace: 2 * time.Second}})
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &runner{cancel: cancel, done: make(chan error, 1), door: door, log: log}

@@ -173,19 +173,8 @@ func (l *Log) writeFile(seq int64, rows []Change) (File, error) {
 		f.Close()
 		return File{}, fmt.Errorf("bronze: write %s: %w", rel, err)
 	}
-	if err := w.Close(); err != nil {
-		f.Close()
+	if err := closeSynced(w, f); err != nil {
 		return File{}, fmt.Errorf("bronze: write %s: %w", rel, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return File{}, fmt.Errorf("bronze: sync %s: %w", rel, err)
-	}
-	if err := f.Close(); err != nil {
-		return File{}, fmt.Errorf("bronze: close %s: %w", rel, err)
-	}
-	if err := fsutil.SyncDir(filepath.Dir(path)); err != nil {
-		return File{}, fmt.Errorf("bronze: %w", err)
 	}
 	out := File{Path: rel, Table: rows[0].Table, Rows: int64(len(rows)), MinLSN: rows[0].LSN, MaxLSN: rows[0].LSN}
 	for _, r := range rows {
@@ -195,12 +184,31 @@ func (l *Log) writeFile(seq int64, rows []Change) (File, error) {
 	return out, nil
 }
 
+// closeSynced finishes a Parquet file and makes it and its directory entry durable.
+func closeSynced(w *parquet.GenericWriter[Change], f *os.File) error {
+	if err := w.Close(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return fsutil.SyncDir(filepath.Dir(f.Name()))
+}
+
 // removeOrphans deletes Parquet files the manifest does not name: the
 // remains of an append that crashed before its manifest was replaced.
 func (l *Log) removeOrphans() error {
 	listed := map[string]bool{}
 	for _, f := range l.m.Files {
 		listed[filepath.Clean(f.Path)] = true
+	}
+	for _, o := range l.m.Obsolete {
+		listed[filepath.Clean(o.Path)] = true
 	}
 	var orphans []string
 	root := filepath.Join(l.dir, "changes")

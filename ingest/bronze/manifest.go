@@ -26,12 +26,15 @@ type Manifest struct {
 	// SnapshotPosition is the position the initial snapshot is consistent with.
 	SnapshotPosition string `json:"snapshot_position,omitempty"`
 	// Source names what feeds the log (e.g. the replication slot).
-	Source     string    `json:"source,omitempty"`
-	Files      []File    `json:"files"`
-	Rows       int64     `json:"rows"`
-	NextFile   int64     `json:"next_file"`
-	LastCommit time.Time `json:"last_commit,omitempty"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	Source string `json:"source,omitempty"`
+	Files  []File `json:"files"`
+	// Obsolete files were replaced by compaction; they are deleted once no
+	// reader of an earlier manifest can still need them.
+	Obsolete   []Obsolete `json:"obsolete,omitempty"`
+	Rows       int64      `json:"rows"`
+	NextFile   int64      `json:"next_file"`
+	LastCommit time.Time  `json:"last_commit,omitempty"`
+	UpdatedAt  time.Time  `json:"updated_at"`
 }
 
 // File is one Parquet file of the log.
@@ -41,6 +44,12 @@ type File struct {
 	Rows   int64  `json:"rows"`
 	MinLSN int64  `json:"min_lsn"`
 	MaxLSN int64  `json:"max_lsn"`
+}
+
+// Obsolete is a file compaction replaced, and since when.
+type Obsolete struct {
+	Path  string    `json:"path"`
+	Since time.Time `json:"since"`
 }
 
 // ReadManifest returns the manifest of the bronze directory dir; a directory

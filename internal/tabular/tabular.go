@@ -4,6 +4,7 @@
 package tabular
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -91,8 +92,8 @@ func (j *jsonWriter) Row(cells []any) error {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		k, _ := json.Marshal(c)
-		v, err := json.Marshal(cells[i])
+		k, _ := marshal(c)
+		v, err := marshal(cells[i])
 		if err != nil {
 			return fmt.Errorf("encode column %s: %w", c, err)
 		}
@@ -104,6 +105,17 @@ func (j *jsonWriter) Row(cells []any) error {
 	j.n++
 	_, err := io.WriteString(j.w, b.String())
 	return err
+}
+
+// marshal is json.Marshal without HTML escaping: snippets keep their <mark>.
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
 
 func (j *jsonWriter) Close() error {

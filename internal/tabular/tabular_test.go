@@ -13,17 +13,18 @@ import (
 func TestFormats(t *testing.T) {
 	for _, tc := range []struct {
 		format tabular.Format
+		name1  string
 		want   string
 	}{
-		{tabular.Table, "id | name | note\n---+------+-----\n1  | 胸痛 | NULL\n22 | a,b  | x\n(2 rows)\n"},
-		{tabular.CSV, "id,name,note\n1,胸痛,\n22,\"a,b\",x\n"},
-		{tabular.JSON, "[\n  {\"id\": 1, \"name\": \"胸痛\", \"note\": null},\n  {\"id\": 22, \"name\": \"a,b\", \"note\": \"x\"}\n]\n"},
+		{tabular.Table, "胸痛", "id | name | note\n---+------+-----\n1  | 胸痛 | NULL\n22 | a,b  | x\n(2 rows)\n"},
+		{tabular.CSV, "胸痛", "id,name,note\n1,胸痛,\n22,\"a,b\",x\n"},
+		{tabular.JSON, "<mark>胸痛</mark>", "[\n  {\"id\": 1, \"name\": \"<mark>胸痛</mark>\", \"note\": null},\n  {\"id\": 22, \"name\": \"a,b\", \"note\": \"x\"}\n]\n"},
 	} {
 		t.Run(string(tc.format), func(t *testing.T) {
 			var buf bytes.Buffer
 			w := tabular.New(&buf, tc.format)
 			require.NoError(t, w.Header([]string{"id", "name", "note"}))
-			require.NoError(t, w.Row([]any{1, "胸痛", nil}))
+			require.NoError(t, w.Row([]any{1, tc.name1, nil}))
 			require.NoError(t, w.Row([]any{22, "a,b", "x"}))
 			require.NoError(t, w.Close())
 			assert.Equal(t, tc.want, buf.String())

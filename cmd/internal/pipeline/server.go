@@ -11,6 +11,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/cdw-dev/cdw/cdm"
 	"github.com/cdw-dev/cdw/dashboards"
 	"github.com/cdw-dev/cdw/search"
 )
@@ -36,6 +37,16 @@ func (q querier) QueryContext(ctx context.Context, query string, args ...any) (*
 	}
 	return wh.QueryContext(ctx, query, args...)
 }
+
+// Snapshot names the snapshot the dashboards' numbers come from.
+func (q querier) Snapshot() cdm.Snapshot {
+	if wh := q.f.warehouse(); wh != nil {
+		return wh.Snapshot()
+	}
+	return cdm.Snapshot{}
+}
+
+var _ dashboards.SnapshotReporter = querier{}
 
 // listen binds addr and prepares the handler; Serve starts answering.
 func listen(addr string, layout Layout, f *follower, index *search.Index, status dashboards.StatusFunc, logger *slog.Logger) (*httpServer, error) {

@@ -1,0 +1,146 @@
+package hospital_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cdw-dev/cdw/hospital"
+	"github.com/cdw-dev/cdw/internal/pgtest"
+)
+
+func TestLive(t *testing.T) {
+	c := pgtest.Start(t)
+	ctx := context.Background()
+	db := newDB(t, c, "live")
+	gen, err := hospital.Generate(ctx, db, hospital.Options{Patients: 150, Seed: 7})
+	require.NoError(t, err)
+
+	t.Run("steps perform every kind of operation", func(t *testing.T) {
+		l := hospital.NewLive(db, hospital.LiveOptions{Seed: 1})
+		started := time.Now().UTC().Truncate(time.Second)
+		for range 50 {
+			before := snapshot(t, db)
+			op, err := l.Step(ctx)
+			require.NoError(t, err)
+			checkOp(t, db, op, before, started)
+		}
+		stats := l.Stats()
+		assert.Zero(t, stats.Failed)
+		var total int64
+		for _, k := range hospital.OpKinds() {
+			assert.Positive(t, stats.Ops[k], "%s happened", k)
+			total += stats.Ops[k]
+		}
+		assert.EqualValues(t, 50, total)
+	})
+	t.Run("new ids continue after the generated ones", func(t *testing.T) {
+		assert.Greater(t, count(t, db, `SELECT max(patient_id) FROM emr.patient`), gen.Patients)
+		assert.Greater(t, count(t, db, `SELECT max(reg_id) FROM emr.registration`), gen.Registrations)
+		assert.Greater(t, count(t, db, `SELECT max(note_id) FROM emr.clinical_note`), gen.Notes)
+	})
+	t.Run("each kind can be asked for", func(t *testing.T) {
+		l := hospital.NewLive(db, hospital.LiveOptions{Seed: 2})
+		for _, k := range hospital.OpKinds() {
+			before := snapshot(t, db)
+			op, err := l.Do(ctx, k)
+			require.NoError(t, err)
+			assert.Equal(t, k, op.Kind)
+			checkOp(t, db, op, before, time.Now().UTC().Add(-time.Minute))
+		}
+		_, err := l.Do(ctx, "fly")
+		assert.Error(t, err)
+	})
+	t.Run("invariants hold after live activity", func(t *testing.T) { checkInvariants(t, db) })
+	t.Run("run stops promptly when cancelled", func(t *testing.T) {
+		l := hospital.NewLive(db, hospital.LiveOptions{Seed: 3, Interval: 5 * time.Millisecond})
+		ctx, cancel := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() { done <- l.Run(ctx) }()
+		require.Eventually(t, func() bool { return len(l.Stats().Ops) > 0 }, 10*time.Second, 5*time.Millisecond)
+		cancel()
+		select {
+		case err := <-done:
+			assert.NoError(t, err)
+		case <-time.After(2 * time.Second):
+			t.Fatal("Run did not return after cancellation")
+		}
+		assert.Zero(t, l.Stats().Failed)
+	})
+}
+
+// emrState is the diagnosis codes and note ids before an operation.
+type emrState struct {
+	diagnoses map[int64]string
+	notes     map[int64]bool
+}
+
+func snapshot(t *testing.T, db *pgxpool.Pool) emrState {
+	t.Helper()
+	ctx := context.Background()
+	s := emrState{diagnoses: map[int64]string{}, notes: map[int64]bool{}}
+	rows, err := db.Query(ctx, `SELECT diag_id, icd10 FROM emr.diagnosis`)
+	require.NoError(t, err)
+	for rows.Next() {
+		var id int64
+		var code string
+		require.NoError(t, rows.Scan(&id, &code))
+		s.diagnoses[id] = code
+	}
+	require.NoError(t, rows.Err())
+	rows, err = db.Query(ctx, `SELECT note_id FROM emr.clinical_note`)
+	require.NoError(t, err)
+	for rows.Next() {
+		var id int64
+		require.NoError(t, rows.Scan(&id))
+		s.notes[id] = true
+	}
+	require.NoError(t, rows.Err())
+	return s
+}
+
+// checkOp asserts that the EMR reflects op, performed after since.
+func checkOp(t *testing.T, db *pgxpool.Pool, op hospital.Op, before emrState, since time.Time) {
+	t.Helper()
+	reg := func(cond string) int64 {
+		return count(t, db, `SELECT count(*) FROM emr.registration WHERE reg_id = $1 AND patient_id = $2 AND `+cond, op.RegID, op.PatientID, since)
+	}
+	switch op.Kind {
+	case hospital.OpRegisterVisit:
+		assert.EqualValues(t, 1, reg(`visit_type IN ('O', 'E') AND status = 'closed' AND discharge_time >= $3`), op)
+	case hospital.OpNewPatient:
+		assert.EqualValues(t, 1, count(t, db, `SELECT count(*) FROM emr.patient WHERE patient_id = $1 AND created_at >= $2::timestamp - interval '1 day'`, op.ID, since), op)
+		assert.EqualValues(t, 1, reg(`status = 'closed' AND $3::timestamp IS NOT NULL`), op)
+	case hospital.OpAdmit:
+		assert.EqualValues(t, 1, reg(`visit_type = 'I' AND status = 'open' AND admit_time >= $3`), op)
+		assert.EqualValues(t, 1, count(t, db, `SELECT count(*) FROM emr.clinical_note WHERE reg_id = $1 AND note_type = 'admission'`, op.RegID), op)
+	case hospital.OpDischarge:
+		assert.EqualValues(t, 1, reg(`visit_type = 'I' AND status = 'closed' AND discharge_time >= $3 AND disposition IS NOT NULL`), op)
+		assert.EqualValues(t, 1, count(t, db, `SELECT count(*) FROM emr.clinical_note WHERE reg_id = $1 AND note_type = 'discharge'`, op.RegID), op)
+	case hospital.OpProgressNote:
+		assert.False(t, before.notes[op.ID], op)
+		assert.EqualValues(t, 1, count(t, db, `SELECT count(*) FROM emr.clinical_note WHERE note_id = $1 AND reg_id = $2 AND note_type = 'progress'`, op.ID, op.RegID), op)
+	case hospital.OpCorrectDiagnosis:
+		require.Contains(t, before.diagnoses, op.ID, op)
+		var code string
+		require.NoError(t, db.QueryRow(context.Background(), `SELECT icd10 FROM emr.diagnosis WHERE diag_id = $1`, op.ID).Scan(&code))
+		assert.NotEqual(t, before.diagnoses[op.ID], code, "%v changed the code", op)
+	case hospital.OpDeleteInError:
+		switch op.Table {
+		case "emr.clinical_note":
+			assert.True(t, before.notes[op.ID], op)
+			assert.Zero(t, count(t, db, `SELECT count(*) FROM emr.clinical_note WHERE note_id = $1`, op.ID), op)
+		case "emr.diagnosis":
+			assert.Contains(t, before.diagnoses, op.ID, op)
+			assert.Zero(t, count(t, db, `SELECT count(*) FROM emr.diagnosis WHERE diag_id = $1`, op.ID), op)
+		default:
+			t.Errorf("%v deleted from an unexpected table", op)
+		}
+	default:
+		t.Errorf("unexpected operation %v", op)
+	}
+}
