@@ -99,8 +99,12 @@ func ingestFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) er
 		}
 		defer log.Close()
 		bar := progress.New(c.stderr, "ingest", "changes", 0)
-		door, err := ingest.NewPostgres(log, ingest.PostgresOptions{ConnString: cluster.ConnString(pipeline.SourceDB), Logger: c.logger,
-			Progress: func(p ingest.Progress) { bar.SetTotal(p.Total); bar.Set(p.Rows) }})
+		opts := ingest.PostgresOptions{ConnString: cluster.ConnString(pipeline.SourceDB), Logger: c.logger,
+			Progress: func(p ingest.Progress) { bar.SetTotal(p.Total); bar.Set(p.Rows) }}
+		if once {
+			opts.StatusInterval = time.Second // acknowledge promptly, so catching up is seen soon
+		}
+		door, err := ingest.NewPostgres(log, opts)
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,103 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cdw-dev/cdw/cmd/internal/cli"
+	"github.com/cdw-dev/cdw/internal/pgtest"
+)
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func run(t *testing.T, data string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := func(k string) string {
+		if k == "CDW_DATA" {
+			return data
+		}
+		return ""
+	}
+	code := cli.Main(context.Background(), args, &out, &errb, env)
+	return result{code, out.String(), errb.String()}
+}
+
+// TestVerbsOnADataDirectory runs the CLI as a user would: simulate, ingest,
+// build, then sql and search on the result, with every output format.
+func TestVerbsOnADataDirectory(t *testing.T) {
+	data := pgtest.TraversableTempDir(t)
+	if r := run(t, data, "simulate", "--patients", "30", "--seed", "3"); !assert.Zero(t, r.code, r.stderr) {
+		return
+	}
+	r := run(t, data, "ingest", "--once")
+	require.Zero(t, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "ingest: bronze at")
+	r = run(t, data, "build")
+	require.Zero(t, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "person")
+
+	r = run(t, data, "sql", "--format", "json", "SELECT count(*) AS n FROM person")
+	require.Zero(t, r.code, r.stderr)
+	var rows []map[string]int
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rows), r.stdout)
+	assert.Equal(t, []map[string]int{{"n": 30}}, rows)
+
+	r = run(t, data, "sql", "--format", "csv", "SELECT gender_concept_id, count(*) AS n FROM person GROUP BY 1 ORDER BY 1")
+	require.Zero(t, r.code, r.stderr)
+	assert.True(t, strings.HasPrefix(r.stdout, "gender_concept_id,n\n"), r.stdout)
+
+	r = run(t, data, "sql", "SELECT min(visit_start_date) AS first FROM visit_occurrence")
+	require.Zero(t, r.code, r.stderr)
+	assert.Regexp(t, `first\n-+\n\d{4}-\d{2}-\d{2}\n\(1 row\)`, r.stdout)
+
+	r = run(t, data, "search", "--format", "json", "--limit", "3", "pain")
+	require.Zero(t, r.code, r.stderr)
+	var hits []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &hits), r.stdout)
+	require.NotEmpty(t, hits, "the synthetic notes mention pain")
+	assert.Contains(t, hits[0]["snippet"], "<mark>")
+
+	r = run(t, data, "search", "pain")
+	require.Zero(t, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "[pain]")
+}
+
+func TestErrorsAndUsage(t *testing.T) {
+	data := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		err  string
+	}{
+		{"unknown verb", []string{"bogus"}, 2, `unknown verb "bogus"`},
+		{"bad format", []string{"sql", "--format", "xml", "SELECT 1"}, 2, "unknown format"},
+		{"no statement", []string{"sql"}, 2, "want one SQL statement"},
+		{"no snapshot yet", []string{"sql", "SELECT 1"}, 1, "no CDM snapshot"},
+		{"no search words", []string{"search"}, 2, "want the words"},
+		{"unknown flag", []string{"build", "--nope"}, 2, "flag provided but not defined"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := run(t, data, tc.args...)
+			assert.Equal(t, tc.code, r.code)
+			assert.Contains(t, r.stderr, tc.err)
+		})
+	}
+	r := run(t, data, "help", "search")
+	assert.Zero(t, r.code)
+	for _, flag := range []string{"-data", "-format", "-limit", "-person"} {
+		assert.Contains(t, r.stdout, flag)
+	}
+	r = run(t, data)
+	assert.Contains(t, r.stdout, "demo")
+}
