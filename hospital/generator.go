@@ -17,8 +17,9 @@ import (
 // diagnoses and clinical notes, covering opts.Days days up to opts.Until.
 //
 // Patients are written with COPY in batches of 1000, each batch committed on
-// its own and reported to opts.Progress; rows are generated while they are
-// copied, so memory does not grow with the number of patients. The same
+// its own and reported to opts.Progress. Only one batch is held in memory,
+// and its rows, note texts included, are made as COPY consumes them, so
+// memory does not grow with the number of patients. The same
 // Seed, Until, Days and Patients always write the same rows, and ids are
 // dense (1..n per table), so that a Live loop can continue from max(id)+1.
 // Generate returns ErrNotEmpty when the EMR already holds data.
@@ -42,12 +43,9 @@ func Generate(ctx context.Context, db *pgxpool.Pool, opts Options) (Stats, error
 	began := time.Now()
 	opts.Logger.Info("generating hospital", "patients", opts.Patients, "seed", opts.Seed,
 		"from", g.start.Format(time.DateOnly), "until", opts.Until.Format(time.DateTime))
-	if err := g.writeReference(ctx, db); err != nil {
-		return g.stats, err
-	}
 	for from := 0; from < opts.Patients; from += batchPatients {
 		to := min(from+batchPatients, opts.Patients)
-		if err := g.writeBatch(ctx, db, g.planBatch(from, to)); err != nil {
+		if err := g.writeBatch(ctx, db, g.planBatch(from, to), from == 0); err != nil {
 			return g.stats, fmt.Errorf("hospital: write patients %d to %d: %w", from+1, to, err)
 		}
 		opts.Logger.Debug("wrote patient batch", "done", to, "total", opts.Patients)
@@ -73,23 +71,6 @@ type generator struct {
 type patientPlan struct {
 	profile
 	encounters []encounter
-}
-
-// writeReference writes the departments and their staff.
-func (g *generator) writeReference(ctx context.Context, db *pgxpool.Pool) error {
-	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		n, err := tx.CopyFrom(ctx, pgx.Identifier{"emr", "department"}, departmentColumns, pgx.CopyFromRows(departmentRows()))
-		if err != nil {
-			return fmt.Errorf("hospital: write departments: %w", err)
-		}
-		g.stats.Departments = n
-		n, err = tx.CopyFrom(ctx, pgx.Identifier{"emr", "staff"}, staffColumns, pgx.CopyFromRows(staffRows(g.opts.Seed)))
-		if err != nil {
-			return fmt.Errorf("hospital: write staff: %w", err)
-		}
-		g.stats.Staff = n
-		return nil
-	})
 }
 
 // planBatch plans patients from+1 to to. Each patient's random stream depends
@@ -144,10 +125,10 @@ func (g *generator) planEncounters(r *rand.Rand, p *patientPlan) {
 }
 
 // timeVisit draws the encounter starting near t and no earlier than an hour
-// after prevEnd. It reports false when the encounter would not finish before
-// Until, unless it is the patient's first (then moved earlier) or an
-// inpatient stay (then left open). A current encounter is an admission that
-// is still open.
+// after prevEnd. It reports false when the encounter would not begin, or not
+// finish, before Until, unless it is the patient's first (then moved earlier)
+// or an inpatient stay (then left open). A current encounter is an admission
+// that is still open.
 func (g *generator) timeVisit(r *rand.Rand, p *profile, t, prevEnd time.Time, history []*condition, first, current bool) (visit, bool) {
 	until := g.opts.Until
 	if earliest := prevEnd.Add(time.Hour); t.Before(earliest) {
@@ -168,17 +149,18 @@ func (g *generator) timeVisit(r *rand.Rand, p *profile, t, prevEnd time.Time, hi
 	}
 	d := duration(r, vt, c, v.admit)
 	v.end = v.admit.Add(d)
+	if first && !current && (!v.admit.Before(until) || (vt != 'I' && v.end.After(until))) {
+		v.admit = until.Add(-d - minutes(r, 60, 240))
+		v.end = v.admit.Add(d)
+	}
 	switch {
 	case !v.admit.Before(until):
 		return v, false
 	case vt == 'I' && (current || v.end.After(until)):
 		v.end = time.Time{}
 		return v, true
-	case v.end.After(until) && !first:
-		return v, false
 	case v.end.After(until):
-		v.admit = until.Add(-d - minutes(r, 60, 240))
-		v.end = v.admit.Add(d)
+		return v, false
 	}
 	if dies(r, vt, c, age) {
 		v.disposition = "died"
@@ -190,44 +172,34 @@ func (g *generator) timeVisit(r *rand.Rand, p *profile, t, prevEnd time.Time, hi
 }
 
 // writeBatch copies a batch of planned patients into the four patient tables
-// and commits them together.
-func (g *generator) writeBatch(ctx context.Context, db *pgxpool.Pool, batch []*patientPlan) error {
-	var regs []*encounter
-	var notes []noteRef
-	for _, p := range batch {
-		for i := range p.encounters {
-			e := &p.encounters[i]
-			regs = append(regs, e)
-			for j := range e.notes {
-				notes = append(notes, noteRef{p: &p.profile, e: e, n: &e.notes[j]})
-			}
-		}
-	}
-	var diags []*diagRow
-	for _, e := range regs {
-		for i := range e.diags {
-			diags = append(diags, &e.diags[i])
-		}
-	}
-	copies := []struct {
+// and commits them together; the first batch brings the departments and
+// staff along, so that an interrupted Generate leaves the EMR empty or with
+// whole batches.
+func (g *generator) writeBatch(ctx context.Context, db *pgxpool.Pool, batch []*patientPlan, first bool) error {
+	regs, diags, notes := flatten(batch)
+	type tableCopy struct {
 		table string
 		cols  []string
 		src   pgx.CopyFromSource
 		count *int64
-	}{
+	}
+	var copies []tableCopy
+	if first {
+		copies = []tableCopy{
+			{"department", departmentColumns, pgx.CopyFromRows(departmentRows()), &g.stats.Departments},
+			{"staff", staffColumns, pgx.CopyFromRows(staffRows(g.opts.Seed)), &g.stats.Staff},
+		}
+	}
+	copies = append(copies, []tableCopy{
 		{"patient", patientColumns, lazyRows(batch, func(p *patientPlan) []any { return p.row.values() }), &g.stats.Patients},
 		{"registration", regColumns, lazyRows(regs, func(e *encounter) []any { return e.reg.values() }), &g.stats.Registrations},
 		{"diagnosis", diagColumns, lazyRows(diags, (*diagRow).values), &g.stats.Diagnoses},
 		{"clinical_note", noteColumns, lazyRows(notes, noteRef.values), &g.stats.Notes},
-	}
-	var counts [4]int64
-	t1 := time.Now()
-	defer func() { g.opts.Logger.Info("batch", "took", time.Since(t1)) }()
+	}...)
+	counts := make([]int64, len(copies))
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		for i, c := range copies {
-			t0 := time.Now()
 			n, err := tx.CopyFrom(ctx, pgx.Identifier{"emr", c.table}, c.cols, c.src)
-			g.opts.Logger.Info("copy", "table", c.table, "n", n, "took", time.Since(t0))
 			if err != nil {
 				return fmt.Errorf("copy emr.%s: %w", c.table, err)
 			}
@@ -242,6 +214,23 @@ func (g *generator) writeBatch(ctx context.Context, db *pgxpool.Pool, batch []*p
 		*c.count += counts[i]
 	}
 	return nil
+}
+
+// flatten lists the registrations, diagnoses and notes of a batch in id order.
+func flatten(batch []*patientPlan) (regs []*encounter, diags []*diagRow, notes []noteRef) {
+	for _, p := range batch {
+		for i := range p.encounters {
+			e := &p.encounters[i]
+			regs = append(regs, e)
+			for j := range e.diags {
+				diags = append(diags, &e.diags[j])
+			}
+			for j := range e.notes {
+				notes = append(notes, noteRef{p: &p.profile, e: e, n: &e.notes[j]})
+			}
+		}
+	}
+	return regs, diags, notes
 }
 
 // noteRef is a note with what its text is written from.

@@ -63,10 +63,26 @@ func TestGenerate(t *testing.T) {
 		_, err := hospital.Generate(ctx, a, opts)
 		assert.ErrorIs(t, err, hospital.ErrNotEmpty)
 	})
+	t.Run("cancellation leaves whole committed batches", func(t *testing.T) { checkCancellation(t, newDB(t, c, "cancelled"), opts) })
 	t.Run("invalid options are refused", func(t *testing.T) {
 		_, err := hospital.Generate(ctx, a, hospital.Options{Patients: -1})
 		assert.Error(t, err)
 	})
+}
+
+// checkCancellation cancels Generate after its first batch and asserts that
+// exactly that batch was kept.
+func checkCancellation(t *testing.T, db *pgxpool.Pool, opts hospital.Options) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	opts.Patients = 2500
+	opts.Progress = func(done, total int) { cancel() }
+	_, err := hospital.Generate(ctx, db, opts)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.EqualValues(t, 1000, count(t, db, `SELECT count(*) FROM emr.patient`))
+	assert.EqualValues(t, 1000, count(t, db, `SELECT max(patient_id) FROM emr.patient`))
+	assert.Positive(t, count(t, db, `SELECT count(*) FROM emr.staff`))
+	checkInvariants(t, db)
 }
 
 // checkGenerated asserts what holds for a freshly generated history only:

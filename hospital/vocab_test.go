@@ -156,3 +156,33 @@ func TestCorrectionChangesTheCode(t *testing.T) {
 		}
 	}
 }
+
+func TestEveryPatientHasAnEncounterWithinTheWindow(t *testing.T) {
+	tests := []struct {
+		name  string
+		until time.Time
+		days  int
+	}{
+		{"a year up to midnight", time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), 365},
+		{"one day up to the afternoon", time.Date(2025, 6, 1, 15, 30, 0, 0, time.UTC), 1},
+		{"three days up to the morning", time.Date(2025, 6, 1, 7, 5, 9, 0, time.UTC), 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts, err := Options{Patients: 500, Seed: 9, Until: tt.until, Days: tt.days}.withDefaults()
+			require.NoError(t, err)
+			g := &generator{opts: opts, start: opts.Until.AddDate(0, 0, -opts.Days), depts: staticDeptTable()}
+			for _, p := range g.planBatch(0, 500) {
+				require.NotEmpty(t, p.encounters)
+				assert.LessOrEqual(t, len(p.encounters), 6)
+				for _, e := range p.encounters {
+					assert.False(t, e.reg.Admit.After(tt.until))
+					assert.False(t, e.reg.Discharge.After(tt.until))
+					for _, n := range e.notes {
+						assert.False(t, n.WrittenAt.After(tt.until))
+					}
+				}
+			}
+		})
+	}
+}
