@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"fmt"
 	"log/slog"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -15,6 +13,7 @@ import (
 
 	"github.com/cdw-dev/cdw/cdm"
 	"github.com/cdw-dev/cdw/dashboards"
+	"github.com/cdw-dev/cdw/internal/cdmtest"
 	"github.com/cdw-dev/cdw/warehouse"
 )
 
@@ -72,33 +71,13 @@ var fixtureRows = map[string]string{
 // publishes them as the store's current snapshot.
 func publish(t *testing.T, store *cdm.Store, tables ...string) cdm.Snapshot {
 	t.Helper()
-	staged, err := store.Stage()
-	require.NoError(t, err)
-	db, err := sql.Open("duckdb", "")
-	require.NoError(t, err)
-	defer db.Close()
-	files := map[string]cdm.TableFile{}
-	for _, name := range tables {
-		ddl, err := cdm.DDL("", name)
-		require.NoError(t, err)
-		_, err = db.Exec(ddl)
-		require.NoError(t, err)
-		res, err := db.Exec(fixtureRows[name])
-		require.NoError(t, err, name)
-		n, err := res.RowsAffected()
-		require.NoError(t, err)
-		file := name + ".parquet"
-		_, err = db.Exec(fmt.Sprintf("COPY %s TO '%s' (FORMAT parquet)", name, filepath.Join(staged, file)))
-		require.NoError(t, err)
-		files[name] = cdm.TableFile{File: file, Rows: n}
-	}
-	snap, err := store.Publish(staged, cdm.Snapshot{
-		ID:      fixtureSnapshotID,
-		Created: time.Date(2024, 3, 15, 9, 0, 0, 0, time.UTC),
-		Tables:  files,
-	})
-	require.NoError(t, err)
-	return snap
+	meta := cdm.Snapshot{ID: fixtureSnapshotID, Created: time.Date(2024, 3, 15, 9, 0, 0, 0, time.UTC)}
+	return cdmtest.Publish(t, store, meta, func(db *sql.DB) {
+		for _, name := range tables {
+			_, err := db.Exec(fixtureRows[name])
+			require.NoError(t, err, name)
+		}
+	}, tables...)
 }
 
 // allTables are the tables the dashboards read.

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cdw-dev/cdw/cdm"
+	"github.com/cdw-dev/cdw/internal/cdmtest"
 )
 
 // testNote is one NOTE row of a test snapshot (testdata/notes.json).
@@ -43,31 +44,17 @@ func loadNotes(t *testing.T) []testNote {
 // the way transform does: OHDSI's DDL in DuckDB, then COPY to Parquet.
 func publishNotes(t *testing.T, store *cdm.Store, notes []testNote) cdm.Snapshot {
 	t.Helper()
-	staged, err := store.Stage()
-	require.NoError(t, err)
-	db, err := sql.Open("duckdb", "")
-	require.NoError(t, err)
-	defer db.Close()
-	ddl, err := cdm.DDL("", "note")
-	require.NoError(t, err)
-	_, err = db.Exec(ddl)
-	require.NoError(t, err)
-	for _, n := range notes {
-		_, err := db.Exec(`INSERT INTO note (note_id, person_id, note_date, note_datetime,
+	return cdmtest.Publish(t, store, cdm.Snapshot{}, func(db *sql.DB) {
+		for _, n := range notes {
+			_, err := db.Exec(`INSERT INTO note (note_id, person_id, note_date, note_datetime,
 			note_type_concept_id, note_class_concept_id, note_title, note_text,
 			encoding_concept_id, language_concept_id, visit_occurrence_id, note_source_value)
 			VALUES (?, ?, CAST(? AS DATE), CAST(? AS TIMESTAMP), ?, 0, ?, ?, ?, ?, ?, ?)`,
-			n.NoteID, n.PersonID, n.NoteDate, n.NoteDatetime, cdm.ConceptTypeEHR, n.Title, n.Text,
-			cdm.ConceptUTF8, n.LanguageID, n.VisitID, n.Source)
-		require.NoError(t, err)
-	}
-	_, err = db.Exec("COPY note TO " + quote(filepath.Join(staged, "note.parquet")) + " (FORMAT parquet)")
-	require.NoError(t, err)
-	snap, err := store.Publish(staged, cdm.Snapshot{Tables: map[string]cdm.TableFile{
-		"note": {File: "note.parquet", Rows: int64(len(notes))},
-	}})
-	require.NoError(t, err)
-	return snap
+				n.NoteID, n.PersonID, n.NoteDate, n.NoteDatetime, cdm.ConceptTypeEHR, n.Title, n.Text,
+				cdm.ConceptUTF8, n.LanguageID, n.VisitID, n.Source)
+			require.NoError(t, err)
+		}
+	}, "note")
 }
 
 // openIndex opens a fresh index in a temporary directory, closed when the

@@ -2,40 +2,24 @@ package warehouse_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 
-	_ "github.com/duckdb/duckdb-go/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/cdw-dev/cdw/cdm"
+	"github.com/cdw-dev/cdw/internal/cdmtest"
 	"github.com/cdw-dev/cdw/warehouse"
 )
 
 // publishPersons publishes a snapshot whose PERSON table holds n persons.
 func publishPersons(t *testing.T, store *cdm.Store, n int) cdm.Snapshot {
 	t.Helper()
-	staged, err := store.Stage()
-	require.NoError(t, err)
-	db, err := sql.Open("duckdb", "")
-	require.NoError(t, err)
-	defer db.Close()
-	ddl, err := cdm.DDL("", "person")
-	require.NoError(t, err)
-	_, err = db.Exec(ddl)
-	require.NoError(t, err)
-	_, err = db.Exec(fmt.Sprintf(`INSERT INTO person (person_id, gender_concept_id, year_of_birth, race_concept_id, ethnicity_concept_id)
-		SELECT i, CASE WHEN i %% 2 = 0 THEN 8507 ELSE 8532 END, 1950 + i %% 50, 0, 0 FROM range(1, %d) t(i)`, n+1))
-	require.NoError(t, err)
-	_, err = db.Exec(fmt.Sprintf("COPY person TO '%s' (FORMAT parquet)", filepath.Join(staged, "person.parquet")))
-	require.NoError(t, err)
-	snap, err := store.Publish(staged, cdm.Snapshot{Tables: map[string]cdm.TableFile{"person": {File: "person.parquet", Rows: int64(n)}}})
-	require.NoError(t, err)
-	return snap
+	return cdmtest.Publish(t, store, cdm.Snapshot{}, cdmtest.Exec(t, fmt.Sprintf(`INSERT INTO person (person_id, gender_concept_id, year_of_birth, race_concept_id, ethnicity_concept_id)
+		SELECT i, CASE WHEN i %% 2 = 0 THEN 8507 ELSE 8532 END, 1950 + i %% 50, 0, 0 FROM range(1, %d) t(i)`, n+1)), "person")
 }
 
 func count(t *testing.T, w *warehouse.Warehouse, q string) int64 {

@@ -65,14 +65,13 @@ func simulateFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) 
 		if err := needArgs(args, 0, "no arguments"); err != nil {
 			return err
 		}
-		cluster, pool, err := pipeline.StartSource(ctx, c.layout(), c.logger)
+		src, err := pipeline.StartSource(ctx, c.layout(), c.logger)
 		if err != nil {
 			return err
 		}
-		defer cluster.Stop(context.Background())
-		defer pool.Close()
+		defer src.Close()
 		o.Logger = c.logger
-		wrote, err := pipeline.Simulate(ctx, pool, o, c.stderr)
+		wrote, err := pipeline.Simulate(ctx, src.Pool, o, c.stderr)
 		if err == nil && !wrote {
 			fmt.Fprintln(c.stderr, "simulate: the EMR already holds patients; nothing written")
 		}
@@ -87,19 +86,18 @@ func ingestFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) er
 		if err := needArgs(args, 0, "no arguments"); err != nil {
 			return err
 		}
-		cluster, pool, err := pipeline.StartSource(ctx, c.layout(), c.logger)
+		src, err := pipeline.StartSource(ctx, c.layout(), c.logger)
 		if err != nil {
 			return err
 		}
-		defer cluster.Stop(context.Background())
-		defer pool.Close()
+		defer src.Close()
 		log, err := bronze.Open(c.layout().Bronze())
 		if err != nil {
 			return err
 		}
 		defer log.Close()
 		bar := progress.New(c.stderr, "ingest", "changes", 0)
-		opts := ingest.PostgresOptions{ConnString: cluster.ConnString(pipeline.SourceDB), Logger: c.logger,
+		opts := ingest.PostgresOptions{ConnString: src.Cluster.ConnString(pipeline.SourceDB), Logger: c.logger,
 			Progress: func(p ingest.Progress) { bar.SetTotal(p.Total); bar.Set(p.Rows) }}
 		if once {
 			opts.StatusInterval = time.Second // acknowledge promptly, so catching up is seen soon
@@ -112,7 +110,7 @@ func ingestFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) er
 		defer cancel()
 		if once {
 			go func() {
-				pipeline.WaitCaughtUp(rctx, pool, door)
+				pipeline.WaitCaughtUp(rctx, src.Pool, door)
 				cancel()
 			}()
 		}

@@ -60,16 +60,16 @@ func (o *DemoOptions) defaults() {
 // On return every component has stopped and PostgreSQL is shut down cleanly.
 func Demo(ctx context.Context, o DemoOptions) (err error) {
 	o.defaults()
-	cluster, pool, err := StartSource(ctx, o.Layout, o.Logger)
+	src, err := StartSource(ctx, o.Layout, o.Logger)
 	if err != nil {
 		return err
 	}
 	defer func() {
-		pool.Close()
-		if serr := cluster.Stop(context.Background()); serr != nil && err == nil {
+		if serr := src.Close(); serr != nil && err == nil {
 			err = serr
 		}
 	}()
+	pool := src.Pool
 	if _, err := Simulate(ctx, pool, hospital.Options{Patients: o.Patients, Seed: o.Seed, Logger: o.Logger}, o.Out); err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ func Demo(ctx context.Context, o DemoOptions) (err error) {
 	defer log.Close()
 	bar := progress.New(o.Out, "ingest snapshot", "rows", 0)
 	door, err := ingest.NewPostgres(log, ingest.PostgresOptions{
-		ConnString: cluster.ConnString(SourceDB), Logger: o.Logger,
+		ConnString: src.Cluster.ConnString(SourceDB), Logger: o.Logger,
 		Progress: func(p ingest.Progress) {
 			if p.Phase == "snapshot" {
 				bar.SetTotal(p.Total)
@@ -127,7 +127,8 @@ func waitSnapshot(ctx context.Context, log *bronze.Log) error {
 // serveStages builds the first snapshot, opens the index and the dashboards,
 // calls ready with the URL, then follows bronze until ctx is done.
 func serveStages(ctx context.Context, layout Layout, source *pgxpool.Pool, addr string, every time.Duration, logger *slog.Logger, out io.Writer, ready func(string)) error {
-	index, err := search.Open(layout.Index(), search.Options{Logger: logger})
+	sp := &syncProgress{out: out}
+	index, err := search.Open(layout.Index(), search.Options{Logger: logger, Progress: sp.report})
 	if err != nil {
 		return err
 	}
@@ -153,4 +154,26 @@ func serveStages(ctx context.Context, layout Layout, source *pgxpool.Pool, addr 
 	g.Go(func() error { return srv.serve(gctx) })
 	g.Go(func() error { return f.run(gctx) })
 	return g.Wait()
+}
+
+// syncProgress shows a bar for index syncs large enough to take a while.
+type syncProgress struct {
+	out   io.Writer
+	bar   *progress.Bar
+	total int
+}
+
+func (s *syncProgress) report(done, total int) {
+	if total < 1000 {
+		return
+	}
+	if s.bar == nil || total != s.total {
+		s.bar, s.total = progress.New(s.out, "index notes", "notes", int64(total)), total
+	}
+	if done >= total {
+		s.bar.Finish(int64(done))
+		s.bar = nil
+		return
+	}
+	s.bar.Set(int64(done))
 }

@@ -71,10 +71,10 @@ func source(t *testing.T, layout pipeline.Layout) *pgxpool.Pool {
 	require.NoError(t, err)
 	require.NoError(t, c.Start(ctx))
 	t.Cleanup(func() { c.Stop(context.Background()) })
-	_, pool, err := pipeline.StartSource(ctx, layout, nil)
+	src, err := pipeline.StartSource(ctx, layout, nil)
 	require.NoError(t, err)
-	t.Cleanup(pool.Close)
-	return pool
+	t.Cleanup(func() { src.Close() })
+	return src.Pool
 }
 
 type counts struct{ Persons, Visits, Conditions, Notes int64 }

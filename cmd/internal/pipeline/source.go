@@ -17,32 +17,51 @@ import (
 // SourceDB is the database of the synthetic hospital in the private cluster.
 const SourceDB = "hospital"
 
+// Source is the data directory's private PostgreSQL with the hospital database.
+type Source struct {
+	Cluster *pgcluster.Cluster
+	Pool    *pgxpool.Pool // on the hospital database
+}
+
+// Close closes the pool and stops the cluster (unless StartSource attached
+// to a server another process runs).
+func (s *Source) Close() error {
+	s.Pool.Close()
+	return s.Cluster.Stop(context.Background())
+}
+
 // StartSource starts (or attaches to) the data directory's private
-// PostgreSQL cluster and returns it with a pool on the hospital database,
-// which it creates when missing.
-func StartSource(ctx context.Context, layout Layout, logger *slog.Logger) (*pgcluster.Cluster, *pgxpool.Pool, error) {
+// PostgreSQL cluster and opens a pool on the hospital database, creating
+// the database and the EMR schema when missing.
+func StartSource(ctx context.Context, layout Layout, logger *slog.Logger) (*Source, error) {
 	cluster, err := pgcluster.New(pgcluster.Options{Dir: layout.PG(), Logger: logger})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if err := cluster.Start(ctx); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	if err := createDatabase(ctx, cluster, SourceDB); err != nil {
+	pool, err := openHospital(ctx, cluster)
+	if err != nil {
 		cluster.Stop(context.Background())
-		return nil, nil, err
+		return nil, err
+	}
+	return &Source{Cluster: cluster, Pool: pool}, nil
+}
+
+func openHospital(ctx context.Context, cluster *pgcluster.Cluster) (*pgxpool.Pool, error) {
+	if err := createDatabase(ctx, cluster, SourceDB); err != nil {
+		return nil, err
 	}
 	pool, err := pgxpool.New(ctx, cluster.ConnString(SourceDB))
 	if err != nil {
-		cluster.Stop(context.Background())
-		return nil, nil, fmt.Errorf("connect to %s: %w", SourceDB, err)
+		return nil, fmt.Errorf("connect to %s: %w", SourceDB, err)
 	}
 	if err := hospital.CreateSchema(ctx, pool); err != nil {
 		pool.Close()
-		cluster.Stop(context.Background())
-		return nil, nil, err
+		return nil, err
 	}
-	return cluster, pool, nil
+	return pool, nil
 }
 
 func createDatabase(ctx context.Context, c *pgcluster.Cluster, name string) error {
