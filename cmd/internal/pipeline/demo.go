@@ -78,6 +78,7 @@ func Demo(ctx context.Context, o DemoOptions) (err error) {
 		return err
 	}
 	defer log.Close()
+	fresh := !log.Manifest().SnapshotDone // an initial snapshot will run
 	bar := progress.New(o.Out, "ingest snapshot", "rows", 0)
 	door, err := ingest.NewPostgres(log, ingest.PostgresOptions{
 		ConnString: src.Cluster.ConnString(SourceDB), Logger: o.Logger,
@@ -97,7 +98,9 @@ func Demo(ctx context.Context, o DemoOptions) (err error) {
 		cerr := g.Wait()
 		return errors.Join(err, cerr)
 	}
-	bar.Finish(log.Manifest().Rows)
+	if fresh {
+		bar.Finish(log.Manifest().Rows)
+	}
 	g.Go(func() error {
 		return serveStages(gctx, o.Layout, pool, o.Addr, o.BuildInterval, o.Logger, o.Out, func(url string) {
 			if o.LiveInterval > 0 {
