@@ -61,9 +61,14 @@ func simulateFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) 
 	var o hospital.Options
 	fs.IntVar(&o.Patients, "patients", 1000, "patients to write")
 	fs.Int64Var(&o.Seed, "seed", 1, "seed (same seed, same hospital)")
+	live := fs.Bool("live", false, "after writing, keep the hospital running (admissions, notes, corrections, deletes) until Ctrl-C")
+	rate := fs.Float64("rate", 1, "with --live: activities per second")
 	return func(ctx context.Context, args []string) error {
 		if err := needArgs(args, 0, "no arguments"); err != nil {
 			return err
+		}
+		if *rate <= 0 {
+			return usageError{"--rate must be positive"}
 		}
 		src, err := pipeline.StartSource(ctx, c.layout(), c.logger)
 		if err != nil {
@@ -72,9 +77,19 @@ func simulateFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) 
 		defer src.Close()
 		o.Logger = c.logger
 		wrote, err := pipeline.Simulate(ctx, src.Pool, o, c.stderr)
-		if err == nil && !wrote {
+		if err != nil {
+			return err
+		}
+		if !wrote {
 			fmt.Fprintln(c.stderr, "simulate: the EMR already holds patients; nothing written")
 		}
+		if !*live {
+			return nil
+		}
+		l := hospital.NewLive(src.Pool, hospital.LiveOptions{Seed: o.Seed, Interval: time.Duration(float64(time.Second) / *rate), Logger: c.logger})
+		fmt.Fprintf(c.stderr, "simulate: live activity at %.3g/s until Ctrl-C\n", *rate)
+		err = l.Run(ctx)
+		fmt.Fprintf(c.stderr, "simulate: live activity %v\n", l.Stats().Ops)
 		return err
 	}
 }
