@@ -158,16 +158,25 @@ var conditions = []condition{
 		Dept: "GENM", W: w(3, 3, 0), Onset: "d", Vitals: "F", Sym: keys("fever"), Neg: keys("cough dysuria"), Plan: keys("fever_workup symptomatic"), Alt: keys("J06.9 J18.9")},
 }
 
-// conditionIndex maps an ICD-10 code to its position in conditions.
+// conditionIndex maps a condition's WHO ICD-10, Chinese clinical edition and
+// ICD-10-CM codes to its position in conditions.
 var conditionIndex = func() map[string]int {
-	m := make(map[string]int, len(conditions))
-	for i, c := range conditions {
+	m := make(map[string]int, 3*len(conditions))
+	for i := range conditions {
+		c := &conditions[i]
 		m[c.Code] = i
+		if cn := cnCode(c); cn.code != "" {
+			m[cn.code] = i
+		}
+		if cm := cmCode(c); cm.code != "" {
+			m[cm.code] = i
+		}
 	}
 	return m
 }()
 
-// lookup returns the condition with the ICD-10 code, or nil.
+// lookup returns the condition with the code in any of the three coding
+// systems, or nil.
 func lookup(code string) *condition {
 	i, ok := conditionIndex[code]
 	if !ok {

@@ -1,7 +1,18 @@
 // Package hospital is cdw's synthetic hospital: the operational EMR schema
 // (emr.* in PostgreSQL, shaped like a real HIS), a deterministic generator of
-// patients, encounters, ICD-10 diagnoses and clinical notes, and a live
-// activity loop that keeps writing to it the way a running hospital does.
+// patients, encounters, ICD-10 diagnoses (Chinese clinical edition or
+// ICD-10-CM), clinical notes, wards, procedures, vital signs, laboratory
+// results, medication, allergies and immunizations with local dictionaries
+// and their partial mapping to LOINC, RxNorm and ATC, and a live activity
+// loop that keeps writing to it the way a running hospital does.
+//
+// Inpatient stays follow clinical trajectories: sepsis announced by a qSOFA
+// of 2 or more hours before its diagnosis, acute kidney injury meeting
+// KDIGO's creatinine criteria, myocardial infarction with rising troponin and
+// PCI, surgery, deliveries, deaths and 30-day readmissions. With
+// Options.TruthDir the generator writes the ground truth beside the data
+// (note findings with their spans, deterioration episodes, coded admissions,
+// injected data-quality faults).
 //
 // hospital only ever writes to the source system through PostgreSQL; it must
 // never write to the data directory's bronze, CDM or index, and imports no

@@ -9,21 +9,30 @@ import (
 // idAlloc hands out dense, increasing primary keys; each field holds the last
 // id used.
 type idAlloc struct {
-	patient, reg, diag, note int64
+	patient, reg, diag, note                   int64
+	transfer, proc, vital, labOrder, labResult int64
+	medOrder, medAdmin, allergy, immun         int64
 }
+
+// next returns the id after *last and makes it the last one used.
+func (a *idAlloc) next(last *int64) int64 { *last++; return *last }
 
 func (a *idAlloc) nextPatient() int64 { a.patient++; return a.patient }
 func (a *idAlloc) nextReg() int64     { a.reg++; return a.reg }
 func (a *idAlloc) nextDiag() int64    { a.diag++; return a.diag }
 func (a *idAlloc) nextNote() int64    { a.note++; return a.note }
 
-// encounter is a registration with its diagnoses and notes.
+// encounter is a registration with its diagnoses, notes and, for stays and
+// emergency visits, the clinical record.
 type encounter struct {
 	reg     regRow
 	main    *condition
 	history []*condition // the patient's history when the encounter began
 	diags   []diagRow
 	notes   []noteRow
+	stay    *stay // nil for outpatient visits
+	// duplicate marks a registration entered twice (an injected fault).
+	duplicate bool
 }
 
 // visit is what an encounter is before it gets ids.
@@ -159,7 +168,7 @@ func buildEncounter(r *rand.Rand, ids *idAlloc, depts deptTable, p *profile, v v
 	}
 	age := p.ageAt(v.admit)
 	t := clampTime(v.admit.Add(minutes(r, 5, 60)), v.admit, limit)
-	e.diags = append(e.diags, diagRow{ID: ids.nextDiag(), RegID: e.reg.ID, PatientID: p.row.ID, Cond: v.cond, Main: true, Time: t, DoctorID: doctor})
+	e.diags = append(e.diags, diagRow{ID: ids.nextDiag(), RegID: e.reg.ID, PatientID: p.row.ID, Cond: v.cond, Main: true, Time: t, DoctorID: doctor, Coding: p.coding()})
 	pHistory, pComorb := 0.55, 0.3
 	if v.vt == 'O' {
 		pHistory, pComorb = 0.3, 0.1
@@ -169,7 +178,7 @@ func buildEncounter(r *rand.Rand, ids *idAlloc, depts deptTable, p *profile, v v
 			return
 		}
 		t = clampTime(t.Add(minutes(r, 1, 20)), v.admit, limit)
-		e.diags = append(e.diags, diagRow{ID: ids.nextDiag(), RegID: e.reg.ID, PatientID: p.row.ID, Cond: c, Time: t, DoctorID: doctor})
+		e.diags = append(e.diags, diagRow{ID: ids.nextDiag(), RegID: e.reg.ID, PatientID: p.row.ID, Cond: c, Time: t, DoctorID: doctor, Coding: p.coding()})
 	}
 	for _, h := range history {
 		add(h, pHistory)

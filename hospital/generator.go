@@ -8,13 +8,17 @@ import (
 	"slices"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // Generate creates the EMR schema when needed and fills an empty EMR with
-// departments, staff and opts.Patients patients with their registrations,
-// diagnoses and clinical notes, covering opts.Days days up to opts.Until.
+// departments, staff, the local dictionaries and opts.Patients patients with
+// their registrations, diagnoses, clinical notes and clinical record (ward
+// transfers, procedures, vital signs, lab orders and results, medication
+// orders and administrations, allergies, immunizations), covering opts.Days
+// days up to opts.Until, coded as opts.Profile says. With opts.TruthDir it
+// writes the ground truth there; with opts.FaultRate it injects
+// data-quality faults and lists them in faults.jsonl.
 //
 // Patients are written with COPY in batches of 1000, each batch committed on
 // its own and reported to opts.Progress. Only one batch is held in memory,
@@ -40,6 +44,16 @@ func Generate(ctx context.Context, db *pgxpool.Pool, opts Options) (Stats, error
 		return Stats{}, ErrNotEmpty
 	}
 	g := &generator{opts: opts, start: opts.Until.AddDate(0, 0, -opts.Days), depts: staticDeptTable()}
+	if g.truth, err = openTruth(opts.TruthDir); err != nil {
+		return Stats{}, fmt.Errorf("hospital: %w", err)
+	}
+	stats, err := g.run(ctx, db)
+	return stats, errors.Join(err, g.truth.Close())
+}
+
+// run writes every batch and returns what was written.
+func (g *generator) run(ctx context.Context, db *pgxpool.Pool) (Stats, error) {
+	opts := g.opts
 	began := time.Now()
 	opts.Logger.Info("generating hospital", "patients", opts.Patients, "seed", opts.Seed,
 		"from", g.start.Format(time.DateOnly), "until", opts.Until.Format(time.DateTime))
@@ -65,12 +79,15 @@ type generator struct {
 	depts deptTable
 	ids   idAlloc
 	stats Stats
+	truth *truthWriter // nil without TruthDir
 }
 
 // patientPlan is a patient with all their encounters, notes not yet written.
 type patientPlan struct {
 	profile
 	encounters []encounter
+	extras     patientExtras
+	faults     []fault // injected data-quality faults
 }
 
 // planBatch plans patients from+1 to to. Each patient's random stream depends
@@ -80,9 +97,14 @@ func (g *generator) planBatch(from, to int) []*patientPlan {
 	for i := from; i < to; i++ {
 		id := g.ids.nextPatient()
 		r := seedRand(uint64(g.opts.Seed), domainPatient, uint64(id))
-		p := &patientPlan{profile: newPatient(r, id, g.opts.Until)}
+		p := &patientPlan{profile: newPatient(r, id, g.opts.Until, g.opts.Profile)}
 		g.planEncounters(r, p)
-		p.row.CreatedAt = p.encounters[0].reg.Admit.Add(-minutes(r, 5, 30))
+		first := p.encounters[0].reg.Admit
+		p.row.CreatedAt = first.Add(-minutes(r, 5, 30))
+		p.extras = planExtras(seedRand(uint64(g.opts.Seed), domainExtras, uint64(id)), &g.ids, &p.profile, first, g.opts.Until)
+		if g.opts.FaultRate > 0 {
+			g.injectFaults(p)
+		}
 		batch = append(batch, p)
 	}
 	return batch
@@ -107,13 +129,15 @@ func (g *generator) planEncounters(r *rand.Rand, p *patientPlan) {
 	}
 	history := chronicHistory(r, p.ageAt(until), p.row.Sex)
 	var prevEnd time.Time
+	var readmit *condition
 	for i, t := range times {
 		current := inHouse && i == len(times)-1
-		v, ok := g.timeVisit(r, &p.profile, t, prevEnd, history, i == 0, current)
+		v, ok := g.timeVisit(r, &p.profile, t, prevEnd, history, i == 0, current, readmit)
 		if !ok {
 			break
 		}
 		e := buildEncounter(r, &g.ids, g.depts, &p.profile, v, history, until)
+		e.stay = planStay(uint64(g.opts.Seed), &g.ids, &p.profile, &e, until)
 		planNotes(r, &g.ids, &e, p.chinese, until)
 		p.encounters = append(p.encounters, e)
 		history = withAftermath(history, v.cond)
@@ -121,25 +145,46 @@ func (g *generator) planEncounters(r *rand.Rand, p *patientPlan) {
 			return
 		}
 		prevEnd = v.end
+		readmit = nil
+		if next := i + 1; v.vt == 'I' && next < len(times) && !(inHouse && next == len(times)-1) && chance(r, readmitChance) {
+			readmit = v.cond
+			times[next] = minTime(times[next], v.end.Add(minutes(r, 2*24*60, 27*24*60)))
+		}
 	}
+}
+
+// readmitChance is the chance that an inpatient stay followed by another
+// encounter is followed by a readmission within 30 days.
+const readmitChance = 0.2
+
+// minTime returns the earlier of a and b.
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 // timeVisit draws the encounter starting near t and no earlier than an hour
 // after prevEnd. It reports false when the encounter would not begin, or not
 // finish, before Until, unless it is the patient's first (then moved earlier)
 // or an inpatient stay (then left open). A current encounter is an admission
-// that is still open.
-func (g *generator) timeVisit(r *rand.Rand, p *profile, t, prevEnd time.Time, history []*condition, first, current bool) (visit, bool) {
+// that is still open; a readmission is an inpatient stay, for the same
+// condition as the stay before it half of the time.
+func (g *generator) timeVisit(r *rand.Rand, p *profile, t, prevEnd time.Time, history []*condition, first, current bool, readmit *condition) (visit, bool) {
 	until := g.opts.Until
 	if earliest := prevEnd.Add(time.Hour); t.Before(earliest) {
 		t = earliest.Add(minutes(r, 0, 3*24*60))
 	}
 	age := p.ageAt(t)
 	vt := visitType(r, age)
-	if current {
+	if current || readmit != nil {
 		vt = 'I'
 	}
 	c := chooseCondition(r, vt, age, p.row.Sex, history)
+	if readmit != nil && readmit.LOS[1] > 0 && readmit.Code != "O80" && chance(r, 0.5) {
+		c = readmit
+	}
 	v := visit{vt: vt, cond: c, admit: t, source: admitSource(r, vt, c)}
 	if vt == 'O' || (vt == 'I' && v.source == "outpatient") {
 		v.admit = t.Truncate(24 * time.Hour).Add(8*time.Hour + minutes(r, 0, 9*60))
@@ -171,79 +216,21 @@ func (g *generator) timeVisit(r *rand.Rand, p *profile, t, prevEnd time.Time, hi
 	return v, true
 }
 
-// writeBatch copies a batch of planned patients into the four patient tables
-// and commits them together; the first batch brings the departments and
-// staff along, so that an interrupted Generate leaves the EMR empty or with
-// whole batches.
-func (g *generator) writeBatch(ctx context.Context, db *pgxpool.Pool, batch []*patientPlan, first bool) error {
-	regs, diags, notes := flatten(batch)
-	type tableCopy struct {
-		table string
-		cols  []string
-		src   pgx.CopyFromSource
-		count *int64
-	}
-	var copies []tableCopy
-	if first {
-		copies = []tableCopy{
-			{"department", departmentColumns, pgx.CopyFromRows(departmentRows()), &g.stats.Departments},
-			{"staff", staffColumns, pgx.CopyFromRows(staffRows(g.opts.Seed)), &g.stats.Staff},
-		}
-	}
-	copies = append(copies, []tableCopy{
-		{"patient", patientColumns, lazyRows(batch, func(p *patientPlan) []any { return p.row.values() }), &g.stats.Patients},
-		{"registration", regColumns, lazyRows(regs, func(e *encounter) []any { return e.reg.values() }), &g.stats.Registrations},
-		{"diagnosis", diagColumns, lazyRows(diags, (*diagRow).values), &g.stats.Diagnoses},
-		{"clinical_note", noteColumns, lazyRows(notes, noteRef.values), &g.stats.Notes},
-	}...)
-	counts := make([]int64, len(copies))
-	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		for i, c := range copies {
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"emr", c.table}, c.cols, c.src)
-			if err != nil {
-				return fmt.Errorf("copy emr.%s: %w", c.table, err)
-			}
-			counts[i] = n
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	for i, c := range copies {
-		*c.count += counts[i]
-	}
-	return nil
-}
-
-// flatten lists the registrations, diagnoses and notes of a batch in id order.
-func flatten(batch []*patientPlan) (regs []*encounter, diags []*diagRow, notes []noteRef) {
-	for _, p := range batch {
-		for i := range p.encounters {
-			e := &p.encounters[i]
-			regs = append(regs, e)
-			for j := range e.diags {
-				diags = append(diags, &e.diags[j])
-			}
-			for j := range e.notes {
-				notes = append(notes, noteRef{p: &p.profile, e: e, n: &e.notes[j]})
-			}
-		}
-	}
-	return regs, diags, notes
-}
-
 // noteRef is a note with what its text is written from.
 type noteRef struct {
-	p *profile
-	e *encounter
-	n *noteRow
+	p     *profile
+	e     *encounter
+	n     *noteRow
+	truth bool // keep the note's findings in n.findings
 }
 
 // values writes the note's text and returns its row.
 func (r noteRef) values() []any {
 	in := newNoteInput(r.p, r.e, r.n)
-	title, body := writeNote(&in)
+	title, body, f := writeNoteFacts(&in)
+	if r.truth {
+		r.n.findings = noteFindings(&in, &f, body)
+	}
 	return r.n.values(title, body)
 }
 

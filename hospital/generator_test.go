@@ -2,6 +2,7 @@ package hospital_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -41,7 +42,10 @@ func TestGenerate(t *testing.T) {
 		}
 	})
 	t.Run("another seed writes other tables", func(t *testing.T) {
-		for _, table := range hospital.Tables[1:] { // departments are fixed
+		for _, table := range hospital.Tables {
+			if slices.Contains(hospital.DictionaryTables, table) {
+				continue
+			}
 			assert.NotEqual(t, digest(t, a, table), digest(t, other, table), table)
 		}
 	})
@@ -156,8 +160,8 @@ func checkContent(t *testing.T, db *pgxpool.Pool) {
 	}
 	t.Run("diagnoses are common conditions with English names", func(t *testing.T) {
 		assert.GreaterOrEqual(t, count(t, db, `SELECT count(DISTINCT icd10) FROM emr.diagnosis`), int64(25))
-		assert.Zero(t, count(t, db, `SELECT count(*) FROM emr.diagnosis WHERE icd10 !~ '^[A-Z][0-9][0-9](\.[0-9]+)?$' OR diag_name = ''`))
-		assert.Positive(t, count(t, db, `SELECT count(*) FROM emr.diagnosis WHERE icd10 = 'I10' AND NOT is_main`))
+		assert.Zero(t, count(t, db, `SELECT count(*) FROM emr.diagnosis WHERE icd10 !~ '^[A-Z][0-9][0-9A-Z](\.[0-9A-Za-z]+)?$' OR diag_name = ''`))
+		assert.Positive(t, count(t, db, `SELECT count(*) FROM emr.diagnosis WHERE icd10 IN ('I10', 'I10.x00x002') AND NOT is_main`))
 	})
 	t.Run("every visit type and note type occurs", func(t *testing.T) {
 		assert.EqualValues(t, 3, count(t, db, `SELECT count(DISTINCT visit_type) FROM emr.registration`))

@@ -35,15 +35,29 @@ const (
 	OpDeleteInError OpKind = "delete_in_error"
 	// OpNewPatient registers a new patient together with a first visit.
 	OpNewPatient OpKind = "new_patient"
+	// OpChartVitals charts vital signs for an open inpatient stay.
+	OpChartVitals OpKind = "chart_vitals"
+	// OpLabResult orders a blood count or chemistry for an open inpatient
+	// stay with its results.
+	OpLabResult OpKind = "lab_result"
+	// OpAmendLabResult corrects the value of a lab result and marks it amended.
+	OpAmendLabResult OpKind = "amend_lab_result"
+	// OpRecodeDiagnosis codes a diagnosis's condition in another coding
+	// system (icd10, diag_name and code_system change; the condition does not).
+	OpRecodeDiagnosis OpKind = "recode_diagnosis"
+	// OpMergePatients merges a duplicate patient record into the surviving
+	// one: its rows are re-pointed and the duplicate is deleted.
+	OpMergePatients OpKind = "merge_patients"
 )
 
 // OpKinds returns every operation kind.
 func OpKinds() []OpKind {
-	return []OpKind{OpRegisterVisit, OpAdmit, OpDischarge, OpProgressNote, OpCorrectDiagnosis, OpDeleteInError, OpNewPatient}
+	return []OpKind{OpRegisterVisit, OpAdmit, OpDischarge, OpProgressNote, OpCorrectDiagnosis, OpDeleteInError, OpNewPatient,
+		OpChartVitals, OpLabResult, OpAmendLabResult, OpRecodeDiagnosis, OpMergePatients}
 }
 
 // opWeights are the relative frequencies of OpKinds() in Step.
-var opWeights = []float64{28, 14, 13, 15, 11, 11, 8}
+var opWeights = []float64{28, 14, 13, 15, 11, 11, 8, 18, 10, 5, 5, 5}
 
 // Op describes one performed operation.
 type Op struct {
@@ -70,6 +84,9 @@ type LiveOptions struct {
 	Interval time.Duration
 	// Logger receives operation and failure messages; nil discards them.
 	Logger *slog.Logger
+	// Profile decides whether new patients are Chinese, as Options.Profile
+	// does (default ProfileMixed).
+	Profile string
 }
 
 // LiveStats counts a Live loop's operations.
@@ -212,10 +229,14 @@ func (l *Live) do(ctx context.Context, kind OpKind) (Op, error) {
 	return op, nil
 }
 
-// load reads the departments and the largest ids once.
+// load brings the schema up to date (an EMR written by an earlier version
+// lacks the newer tables) and reads the departments and the largest ids once.
 func (l *Live) load(ctx context.Context) error {
 	if l.state != nil {
 		return nil
+	}
+	if err := CreateSchema(ctx, l.db); err != nil {
+		return err
 	}
 	st := &liveState{}
 	err := pgx.BeginFunc(ctx, l.db, func(tx pgx.Tx) error {
@@ -227,7 +248,11 @@ func (l *Live) load(ctx context.Context) error {
 			(SELECT coalesce(max(patient_id), 0) FROM emr.patient),
 			(SELECT coalesce(max(reg_id), 0) FROM emr.registration),
 			(SELECT coalesce(max(diag_id), 0) FROM emr.diagnosis),
-			(SELECT coalesce(max(note_id), 0) FROM emr.clinical_note)`).Scan(&st.ids.patient, &st.ids.reg, &st.ids.diag, &st.ids.note)
+			(SELECT coalesce(max(note_id), 0) FROM emr.clinical_note),
+			(SELECT coalesce(max(vital_id), 0) FROM emr.vital_sign),
+			(SELECT coalesce(max(order_id), 0) FROM emr.lab_order),
+			(SELECT coalesce(max(result_id), 0) FROM emr.lab_result)`).Scan(&st.ids.patient, &st.ids.reg, &st.ids.diag, &st.ids.note,
+			&st.ids.vital, &st.ids.labOrder, &st.ids.labResult)
 		if err != nil {
 			return fmt.Errorf("read largest ids: %w", err)
 		}

@@ -22,6 +22,11 @@ var fallbacks = map[OpKind]OpKind{
 	OpCorrectDiagnosis: OpRegisterVisit,
 	OpDeleteInError:    OpRegisterVisit,
 	OpNewPatient:       OpNewPatient,
+	OpChartVitals:      OpAdmit,
+	OpLabResult:        OpAdmit,
+	OpAmendLabResult:   OpLabResult,
+	OpRecodeDiagnosis:  OpRegisterVisit,
+	OpMergePatients:    OpNewPatient,
 }
 
 // perform performs kind, or its fallback when there is nothing to perform it
@@ -47,6 +52,16 @@ func (l *Live) perform(ctx context.Context, kind OpKind) (Op, error) {
 			op, err = l.correctDiagnosis(ctx, tx, now)
 		case OpDeleteInError:
 			op, err = l.deleteInError(ctx, tx)
+		case OpChartVitals:
+			op, err = l.chartVitals(ctx, tx, now)
+		case OpLabResult:
+			op, err = l.labResults(ctx, tx, now)
+		case OpAmendLabResult:
+			op, err = l.amendLabResult(ctx, tx)
+		case OpRecodeDiagnosis:
+			op, err = l.recodeDiagnosis(ctx, tx)
+		case OpMergePatients:
+			op, err = l.mergePatients(ctx, tx, now)
 		default:
 			op, err = l.newPatient(ctx, tx, now)
 		}
@@ -83,7 +98,7 @@ func (l *Live) registerVisit(ctx context.Context, tx pgx.Tx, now time.Time, vt b
 
 // newPatient registers a new patient and their first, finished visit.
 func (l *Live) newPatient(ctx context.Context, tx pgx.Tx, now time.Time) (Op, error) {
-	p := newPatient(l.rng, l.state.ids.nextPatient(), now)
+	p := newPatient(l.rng, l.state.ids.nextPatient(), now, l.opts.Profile)
 	v := l.newVisit(&p, nil, "OE"[weighted(l.rng, []float64{75, 25})], now)
 	p.row.CreatedAt = v.admit.Add(-minutes(l.rng, 1, 10))
 	if err := insert(ctx, tx, "emr.patient", patientColumns, p.row.values()); err != nil {
@@ -173,11 +188,11 @@ func (l *Live) newNote(g *regRow, typ, lang string, t time.Time) noteRow {
 // working diagnosis is corrected.
 func (l *Live) correctDiagnosis(ctx context.Context, tx pgx.Tx, now time.Time) (Op, error) {
 	var id, reg, patient int64
-	var code, sex string
+	var code, system, sex string
 	var birth time.Time
-	found, err := firstFrom(ctx, tx, `SELECT d.diag_id, d.reg_id, d.patient_id, d.icd10, p.sex, p.birth_date
+	found, err := firstFrom(ctx, tx, `SELECT d.diag_id, d.reg_id, d.patient_id, d.icd10, d.code_system, p.sex, p.birth_date
 		FROM emr.diagnosis d JOIN emr.patient p USING (patient_id)
-		WHERE d.diag_id >= $1 ORDER BY d.diag_id LIMIT 1`, l.pivot(l.state.ids.diag), &id, &reg, &patient, &code, &sex, &birth)
+		WHERE d.diag_id >= $1 ORDER BY d.diag_id LIMIT 1`, l.pivot(l.state.ids.diag), &id, &reg, &patient, &code, &system, &sex, &birth)
 	if err != nil || !found {
 		return Op{}, orNothing(err, "pick a diagnosis")
 	}
@@ -187,11 +202,23 @@ func (l *Live) correctDiagnosis(ctx context.Context, tx pgx.Tx, now time.Time) (
 	}
 	p := profile{row: patientRow{Sex: sex, Birth: birth}}
 	c := correction(l.rng, lookup(code), p.ageAt(now), sex, present)
-	_, err = tx.Exec(ctx, `UPDATE emr.diagnosis SET icd10 = $2, diag_name = $3 WHERE diag_id = $1`, id, c.Code, c.Name)
+	newCode, name, newSystem := codeIn(c, codingOf(system))
+	_, err = tx.Exec(ctx, `UPDATE emr.diagnosis SET icd10 = $2, diag_name = $3, code_system = $4 WHERE diag_id = $1`, id, newCode, name, newSystem)
 	if err != nil {
 		return Op{}, fmt.Errorf("correct diagnosis %d: %w", id, err)
 	}
 	return Op{Kind: OpCorrectDiagnosis, Table: "emr.diagnosis", ID: id, PatientID: patient, RegID: reg}, nil
+}
+
+// codingOf returns the Profile whose diagnoses are coded in system.
+func codingOf(system string) string {
+	switch system {
+	case systemCN:
+		return ProfileCN
+	case systemCM:
+		return ProfileUS
+	}
+	return ""
 }
 
 // deleteInError deletes a random note or secondary diagnosis.
@@ -227,7 +254,7 @@ func (l *Live) deleteInError(ctx context.Context, tx pgx.Tx) (Op, error) {
 // never one of the codes already present on the registration.
 func correction(r *rand.Rand, c *condition, age int, sex string, present []string) *condition {
 	ok := func(a *condition) bool {
-		return a != nil && a != c && a.eligible(age, sex) && !slices.Contains(present, a.Code)
+		return a != nil && a != c && a.eligible(age, sex) && !slices.ContainsFunc(present, func(code string) bool { return lookup(code) == a })
 	}
 	var cands []*condition
 	if c != nil {

@@ -23,7 +23,7 @@ func TestLive(t *testing.T) {
 	t.Run("steps perform every kind of operation", func(t *testing.T) {
 		l := hospital.NewLive(db, hospital.LiveOptions{Seed: 1})
 		started := time.Now().UTC().Truncate(time.Second)
-		for range 50 {
+		for range 200 {
 			before := snapshot(t, db)
 			op, err := l.Step(ctx)
 			require.NoError(t, err)
@@ -36,7 +36,7 @@ func TestLive(t *testing.T) {
 			assert.Positive(t, stats.Ops[k], "%s happened", k)
 			total += stats.Ops[k]
 		}
-		assert.EqualValues(t, 50, total)
+		assert.EqualValues(t, 200, total)
 	})
 	t.Run("new ids continue after the generated ones", func(t *testing.T) {
 		assert.Greater(t, count(t, db, `SELECT max(patient_id) FROM emr.patient`), gen.Patients)
@@ -140,6 +140,24 @@ func checkOp(t *testing.T, db *pgxpool.Pool, op hospital.Op, before emrState, si
 		default:
 			t.Errorf("%v deleted from an unexpected table", op)
 		}
+	case hospital.OpChartVitals:
+		assert.EqualValues(t, 1, count(t, db, `SELECT count(*) FROM emr.vital_sign v JOIN emr.registration g USING (reg_id)
+			WHERE v.vital_id = $1 AND v.reg_id = $2 AND g.status = 'open' AND v.taken_at >= g.admit_time`, op.ID, op.RegID), op)
+	case hospital.OpLabResult:
+		assert.EqualValues(t, 1, count(t, db, `SELECT count(*) FROM emr.lab_order WHERE order_id = $1 AND reg_id = $2 AND patient_id = $3`,
+			op.ID, op.RegID, op.PatientID), op)
+		assert.Positive(t, count(t, db, `SELECT count(*) FROM emr.lab_result WHERE order_id = $1`, op.ID), op)
+	case hospital.OpAmendLabResult:
+		assert.EqualValues(t, 1, count(t, db, `SELECT count(*) FROM emr.lab_result WHERE result_id = $1 AND amended`, op.ID), op)
+	case hospital.OpRecodeDiagnosis:
+		var code string
+		require.NoError(t, db.QueryRow(context.Background(), `SELECT icd10 FROM emr.diagnosis WHERE diag_id = $1`, op.ID).Scan(&code))
+		assert.NotEqual(t, before.diagnoses[op.ID], code, op)
+	case hospital.OpMergePatients:
+		assert.Zero(t, count(t, db, `SELECT count(*) FROM emr.patient WHERE patient_id = $1`, op.ID), op)
+		assert.EqualValues(t, 1, count(t, db, `SELECT count(*) FROM emr.patient WHERE patient_id = $1`, op.PatientID), op)
+		assert.Zero(t, count(t, db, `SELECT (SELECT count(*) FROM emr.registration WHERE patient_id = $1)
+			+ (SELECT count(*) FROM emr.diagnosis WHERE patient_id = $1) + (SELECT count(*) FROM emr.clinical_note WHERE patient_id = $1)`, op.ID), op)
 	default:
 		t.Errorf("unexpected operation %v", op)
 	}

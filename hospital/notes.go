@@ -105,8 +105,15 @@ func onsetAmount(r *rand.Rand, unit string) int {
 
 // writeNote returns the title and text of the note described by in.
 func writeNote(in *noteInput) (title, body string) {
+	title, body, _ = writeNoteFacts(in)
+	return title, body
+}
+
+// writeNoteFacts returns the title and text of the note described by in,
+// and the facts it states.
+func writeNoteFacts(in *noteInput) (title, body string, f facts) {
 	r := seedRand(domainNote, in.seed)
-	f := drawFacts(r, in)
+	f = drawFacts(r, in)
 	var b strings.Builder
 	b.Grow(1200)
 	if in.lang == "zh" {
@@ -114,13 +121,14 @@ func writeNote(in *noteInput) (title, body string) {
 	} else {
 		title = enNote(&b, in, &f)
 	}
-	return title, b.String()
+	return title, b.String(), f
 }
 
 // vitals are a set of vital signs.
 type vitals struct {
 	temp                   float64
 	hr, sbp, dbp, rr, spo2 int
+	gcs                    int // Glasgow coma scale; 0 when not assessed
 }
 
 // drawVitals draws vital signs, abnormal as flags say when sick.

@@ -28,7 +28,26 @@ type Options struct {
 	// Progress, when set, is called after each committed batch with the number
 	// of patients written so far and the total.
 	Progress func(done, total int)
+	// Profile chooses the coding and note language: ProfileCN codes
+	// diagnoses in the Chinese clinical edition of ICD-10 and procedures in
+	// ICD-9-CM-3 with notes mostly in Chinese; ProfileUS codes ICD-10-CM and
+	// ICD-10-PCS with English notes; ProfileMixed (the default) chooses per
+	// patient, Chinese patients as in ProfileCN and the others as in ProfileUS.
+	Profile string
+	// TruthDir, when set, receives the ground truth as JSON lines beside the
+	// data: notes.jsonl, episodes.jsonl, admissions.jsonl and faults.jsonl.
+	TruthDir string
+	// FaultRate is the share of candidate rows given a data-quality fault
+	// (0, the default, injects none).
+	FaultRate float64
 }
+
+// Profiles (Options.Profile).
+const (
+	ProfileMixed = "mixed"
+	ProfileCN    = "cn"
+	ProfileUS    = "us"
+)
 
 // batchPatients is the number of patients written and committed together.
 const batchPatients = 1000
@@ -52,6 +71,9 @@ func (o Options) withDefaults() (Options, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.Profile == "" {
+		o.Profile = ProfileMixed
+	}
 	return o, nil
 }
 
@@ -62,6 +84,14 @@ func (o Options) validate() error {
 	}
 	if o.Days < 0 {
 		return fmt.Errorf("hospital: Days must not be negative, got %d", o.Days)
+	}
+	switch o.Profile {
+	case "", ProfileMixed, ProfileCN, ProfileUS:
+	default:
+		return fmt.Errorf("hospital: Profile must be %q, %q or %q, got %q", ProfileMixed, ProfileCN, ProfileUS, o.Profile)
+	}
+	if o.FaultRate < 0 || o.FaultRate > 1 {
+		return fmt.Errorf("hospital: FaultRate must be within [0, 1], got %g", o.FaultRate)
 	}
 	return nil
 }
@@ -74,9 +104,24 @@ type Stats struct {
 	Registrations int64
 	Diagnoses     int64
 	Notes         int64
+	// Dictionaries counts the rows of emr.ward, lab_item, drug and local_code_map.
+	Dictionaries  int64
+	Transfers     int64 // emr.ward_transfer
+	Procedures    int64 // emr.procedure
+	Vitals        int64 // emr.vital_sign
+	LabOrders     int64 // emr.lab_order
+	LabResults    int64 // emr.lab_result
+	MedOrders     int64 // emr.med_order
+	MedAdmins     int64 // emr.med_admin
+	Allergies     int64 // emr.allergy
+	Immunizations int64 // emr.immunization
+	// Faults counts the data-quality faults injected.
+	Faults int64
 }
 
 // Rows returns the number of rows written to all tables together.
 func (s Stats) Rows() int64 {
-	return s.Departments + s.Staff + s.Patients + s.Registrations + s.Diagnoses + s.Notes
+	return s.Departments + s.Staff + s.Patients + s.Registrations + s.Diagnoses + s.Notes +
+		s.Dictionaries + s.Transfers + s.Procedures + s.Vitals + s.LabOrders + s.LabResults +
+		s.MedOrders + s.MedAdmins + s.Allergies + s.Immunizations
 }

@@ -38,9 +38,19 @@ var ageBandWeights = func() []float64 {
 	return w
 }()
 
+// coding returns the Profile the patient's records are coded in: Chinese
+// patients' in the Chinese clinical editions, the others' in ICD-10-CM/PCS.
+func (p *profile) coding() string {
+	if p.chinese {
+		return ProfileCN
+	}
+	return ProfileUS
+}
+
 // newPatient returns patient id with demographics drawn from r; ref is the
-// time their age refers to. CreatedAt is left to the caller.
-func newPatient(r *rand.Rand, id int64, ref time.Time) profile {
+// time their age refers to. The Profile decides whether the patient is
+// Chinese (ProfileMixed: half of them). CreatedAt is left to the caller.
+func newPatient(r *rand.Rand, id int64, ref time.Time, prof string) profile {
 	sex := "F"
 	switch x := r.Float64(); {
 	case x < 0.002:
@@ -53,6 +63,12 @@ func newPatient(r *rand.Rand, id int64, ref time.Time) profile {
 	day := ref.UTC().Truncate(24 * time.Hour)
 	birth := day.AddDate(-age, 0, -between(r, 1, 364))
 	chinese := chance(r, 0.5)
+	switch prof {
+	case ProfileCN:
+		chinese = true
+	case ProfileUS:
+		chinese = false
+	}
 	p := profile{chinese: chinese, family: familyHistory(id)}
 	p.row = patientRow{ID: id, MRN: fmt.Sprintf("MRN%08d", id), Name: personName(r, chinese, sex), Sex: sex, Birth: birth}
 	if chance(r, 0.97) {

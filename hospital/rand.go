@@ -15,6 +15,9 @@ const (
 	domainFamily
 	domainLive
 	domainOnset
+	domainStay
+	domainFault
+	domainExtras
 )
 
 // mix64 is the splitmix64 finaliser: a bijective, well-diffusing hash.

@@ -7,7 +7,7 @@ import "time"
 var (
 	patientColumns = []string{"patient_id", "mrn", "name", "sex", "birth_date", "phone", "address", "city", "province", "postcode", "created_at"}
 	regColumns     = []string{"reg_id", "patient_id", "visit_type", "dept_id", "doctor_id", "admit_time", "discharge_time", "admit_source", "disposition", "status"}
-	diagColumns    = []string{"diag_id", "reg_id", "patient_id", "icd10", "diag_name", "is_main", "diag_time", "doctor_id"}
+	diagColumns    = []string{"diag_id", "reg_id", "patient_id", "icd10", "diag_name", "is_main", "diag_time", "doctor_id", "code_system"}
 	noteColumns    = []string{"note_id", "reg_id", "patient_id", "note_type", "title", "language", "body", "author_id", "written_at"}
 )
 
@@ -45,17 +45,20 @@ func (g *regRow) values() []any {
 		nullTime(g.Discharge), nullText(g.Source), nullText(g.Disposition), status}
 }
 
-// diagRow is a row of emr.diagnosis.
+// diagRow is a row of emr.diagnosis, coded as Coding says (a Profile; WHO
+// ICD-10 when empty).
 type diagRow struct {
 	ID, RegID, PatientID int64
 	Cond                 *condition
 	Main                 bool
 	Time                 time.Time
 	DoctorID             int32
+	Coding               string
 }
 
 func (d *diagRow) values() []any {
-	return []any{d.ID, d.RegID, d.PatientID, d.Cond.Code, d.Cond.Name, d.Main, d.Time, d.DoctorID}
+	code, name, system := codeIn(d.Cond, d.Coding)
+	return []any{d.ID, d.RegID, d.PatientID, code, name, d.Main, d.Time, d.DoctorID, system}
 }
 
 // Note types (emr.clinical_note.note_type).
@@ -75,6 +78,7 @@ type noteRow struct {
 	AuthorID             int32
 	WrittenAt            time.Time
 	Seed                 uint64
+	findings             []noteFinding // what the text mentions, when ground truth is kept
 }
 
 func (n *noteRow) values(title, body string) []any {

@@ -132,7 +132,7 @@ func TestBatchesDoNotDependOnBatchBoundaries(t *testing.T) {
 						out = append(out, e.diags[k].values())
 					}
 					for k := range e.notes {
-						out = append(out, noteRef{&p.profile, e, &e.notes[k]}.values())
+						out = append(out, noteRef{p: &p.profile, e: e, n: &e.notes[k]}.values())
 					}
 				}
 			}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cdw-dev/cdw/cmd/internal/cli"
+	"github.com/cdw-dev/cdw/internal/hl7v2"
 	"github.com/cdw-dev/cdw/internal/pgtest"
 )
 
@@ -36,9 +39,20 @@ func run(t *testing.T, data string, args ...string) result {
 // build, then sql and search on the result, with every output format.
 func TestVerbsOnADataDirectory(t *testing.T) {
 	data := pgtest.TraversableTempDir(t)
-	if r := run(t, data, "simulate", "--patients", "30", "--seed", "3"); !assert.Zero(t, r.code, r.stderr) {
+	fhir, hl7 := filepath.Join(data, "fhir"), filepath.Join(data, "hospital.hl7")
+	if r := run(t, data, "simulate", "--patients", "30", "--seed", "3", "--fault-rate", "0", "--fhir", fhir, "--hl7", hl7); !assert.Zero(t, r.code, r.stderr) {
 		return
 	}
+	patients, err := os.ReadFile(filepath.Join(fhir, "Patient.ndjson"))
+	require.NoError(t, err)
+	assert.Equal(t, 30, bytes.Count(patients, []byte("\n")), "one Patient resource a line")
+	raw, err := os.ReadFile(hl7)
+	require.NoError(t, err)
+	file, err := hl7v2.ParseFile(raw)
+	require.NoError(t, err)
+	assert.NotEmpty(t, file.Messages())
+	assert.DirExists(t, filepath.Join(data, "truth"), "the ground truth is written beside the data")
+
 	r := run(t, data, "ingest", "--once")
 	require.Zero(t, r.code, r.stderr)
 	assert.Contains(t, r.stderr, "ingest: bronze at")

@@ -4,10 +4,12 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/cdw-dev/cdw/cmd/internal/pipeline"
 	"github.com/cdw-dev/cdw/hospital"
+	"github.com/cdw-dev/cdw/hospital/export"
 	"github.com/cdw-dev/cdw/ingest"
 	"github.com/cdw-dev/cdw/ingest/bronze"
 	"github.com/cdw-dev/cdw/internal/progress"
@@ -27,6 +29,8 @@ func demoFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) erro
 	fs.StringVar(&o.Addr, "addr", "127.0.0.1:8080", "HOST:PORT the dashboards listen on (port 0 picks a free one)")
 	fs.IntVar(&o.Patients, "patients", 1000, "patients in the synthetic hospital")
 	fs.Int64Var(&o.Seed, "seed", 1, "seed of the synthetic hospital (same seed, same hospital)")
+	fs.StringVar(&o.Profile, "profile", "mixed", "coding world of the hospital: cn (ICD-10 clinical edition, ICD-9-CM-3, Chinese notes), us (ICD-10-CM, ICD-10-PCS, English notes) or mixed")
+	fs.Float64Var(&o.FaultRate, "fault-rate", 0.005, "share of rows given a realistic data-quality fault (0 for none)")
 	fs.DurationVar(&o.LiveInterval, "live-interval", time.Second, "pause between live EMR activities (0 disables live activity)")
 	fs.DurationVar(&o.BuildInterval, "build-interval", 2*time.Second, "how often the CDM and index follow bronze")
 	return func(ctx context.Context, args []string) error {
@@ -61,6 +65,11 @@ func simulateFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) 
 	var o hospital.Options
 	fs.IntVar(&o.Patients, "patients", 1000, "patients to write")
 	fs.Int64Var(&o.Seed, "seed", 1, "seed (same seed, same hospital)")
+	fs.StringVar(&o.Profile, "profile", "mixed", "coding world: cn (ICD-10 clinical edition, ICD-9-CM-3, Chinese notes), us (ICD-10-CM, ICD-10-PCS, English notes) or mixed")
+	fs.Float64Var(&o.FaultRate, "fault-rate", 0.005, "share of rows given a realistic data-quality fault (0 for none)")
+	fs.StringVar(&o.TruthDir, "truth", "", "directory for the ground truth JSONL (default DATA/truth)")
+	fhirDir := fs.String("fhir", "", "also write the hospital as FHIR R4 bulk NDJSON into this directory")
+	hl7File := fs.String("hl7", "", "also write the hospital as HL7 v2.5.1 messages (FHS/BHS batch) into this file")
 	live := fs.Bool("live", false, "after writing, keep the hospital running (admissions, notes, corrections, deletes) until Ctrl-C")
 	rate := fs.Float64("rate", 1, "with --live: activities per second")
 	return func(ctx context.Context, args []string) error {
@@ -76,12 +85,18 @@ func simulateFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) 
 		}
 		defer src.Close()
 		o.Logger = c.logger
+		if o.TruthDir == "" {
+			o.TruthDir = c.layout().Truth()
+		}
 		wrote, err := pipeline.Simulate(ctx, src.Pool, o, c.stderr)
 		if err != nil {
 			return err
 		}
 		if !wrote {
 			fmt.Fprintln(c.stderr, "simulate: the EMR already holds patients; nothing written")
+		}
+		if err := exportHospital(ctx, src, *fhirDir, *hl7File, c); err != nil {
+			return err
 		}
 		if !*live {
 			return nil
@@ -92,6 +107,33 @@ func simulateFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) 
 		fmt.Fprintf(c.stderr, "simulate: live activity %v\n", l.Stats().Ops)
 		return err
 	}
+}
+
+// exportHospital writes the EMR as FHIR NDJSON and/or HL7 v2 when asked.
+func exportHospital(ctx context.Context, src *pipeline.Source, fhirDir, hl7File string, c *common) error {
+	if fhirDir != "" {
+		st, err := export.FHIR(ctx, src.Pool, fhirDir, export.FHIROptions{})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stderr, "simulate: %d FHIR resources in %s (%s)\n", st.Resources, fhirDir, st.Duration.Round(time.Millisecond))
+	}
+	if hl7File == "" {
+		return nil
+	}
+	f, err := os.Create(hl7File)
+	if err != nil {
+		return err
+	}
+	st, err := export.HL7(ctx, src.Pool, f, export.HL7Options{})
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", hl7File, err)
+	}
+	fmt.Fprintf(c.stderr, "simulate: %d HL7 v2.5.1 messages in %s (%s)\n", st.Messages, hl7File, st.Duration.Round(time.Millisecond))
+	return nil
 }
 
 func ingestFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) error {

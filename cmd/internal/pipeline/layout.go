@@ -20,6 +20,9 @@ type Layout struct{ Root string }
 // PG is the private PostgreSQL cluster of the demo.
 func (l Layout) PG() string { return filepath.Join(l.Root, "pg") }
 
+// Truth is where the synthetic hospital writes its ground truth (JSONL).
+func (l Layout) Truth() string { return filepath.Join(l.Root, "truth") }
+
 // Bronze is the bronze change log.
 func (l Layout) Bronze() string { return filepath.Join(l.Root, "bronze") }
 

@@ -107,15 +107,34 @@ func cdmCounts(t *testing.T, layout pipeline.Layout) counts {
 	return c
 }
 
-// waitConverged waits until the CDM counts equal the source's.
+// contentDigest fingerprints what the CDM must mirror of the source: every
+// patient, registration, diagnosis (with its current code) and note id.
+const (
+	sourceDigest = `SELECT md5(concat_ws('|',
+		(SELECT string_agg(patient_id::text, ',' ORDER BY patient_id) FROM emr.patient),
+		(SELECT string_agg(reg_id::text, ',' ORDER BY reg_id) FROM emr.registration),
+		(SELECT string_agg(diag_id || ':' || icd10, ',' ORDER BY diag_id) FROM emr.diagnosis),
+		(SELECT string_agg(note_id::text, ',' ORDER BY note_id) FROM emr.clinical_note)))`
+	cdmDigest = `SELECT md5(concat_ws('|',
+		(SELECT string_agg(person_id::VARCHAR, ',' ORDER BY person_id) FROM person),
+		(SELECT string_agg(visit_occurrence_id::VARCHAR, ',' ORDER BY visit_occurrence_id) FROM visit_occurrence),
+		(SELECT string_agg(condition_occurrence_id || ':' || condition_source_value, ',' ORDER BY condition_occurrence_id) FROM condition_occurrence),
+		(SELECT string_agg(note_id::VARCHAR, ',' ORDER BY note_id) FROM note)))`
+)
+
+// waitConverged waits until the CDM mirrors the source row for row: the
+// same ids in every mapped table and every diagnosis's current code.
 func waitConverged(t *testing.T, pool *pgxpool.Pool, layout pipeline.Layout) counts {
 	t.Helper()
-	var want, got counts
+	var want, got string
 	require.Eventually(t, func() bool {
-		want, got = sourceCounts(t, pool), cdmCounts(t, layout)
+		require.NoError(t, pool.QueryRow(context.Background(), sourceDigest).Scan(&want))
+		cdmQuery(t, layout, cdmDigest, &got)
 		return want == got
 	}, 60*time.Second, 200*time.Millisecond, "CDM should converge to the source")
-	return got
+	c := cdmCounts(t, layout)
+	require.Equal(t, sourceCounts(t, pool), c)
+	return c
 }
 
 func getJSON(t *testing.T, url string, v any) {
