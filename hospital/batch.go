@@ -66,7 +66,7 @@ func (g *generator) dictionaryCopies() []tableCopy {
 
 // patientCopies returns the copies of a batch's rows, parents first.
 func (g *generator) patientCopies(batch []*patientPlan) []tableCopy {
-	b := batchRows{truth: g.truth != nil}
+	b := batchRows{truth: g.truth != nil, typos: g.opts.TypoRate}
 	for _, p := range batch {
 		b.add(p)
 	}
@@ -85,12 +85,14 @@ func (g *generator) patientCopies(batch []*patientPlan) []tableCopy {
 		{"lab_result", labResultColumns, lazyRows(b.labResults, (*labResultRow).values), &st.LabResults},
 		{"med_order", medOrderColumns, lazyRows(b.medOrders, (*medOrderRow).values), &st.MedOrders},
 		{"med_admin", medAdminColumns, lazyRows(b.medAdmins, (*medAdminRow).values), &st.MedAdmins},
+		{"patient_merge", mergeColumns, lazyRows(b.merges, (*mergeRow).values), &st.Merges},
 	}
 }
 
 // batchRows are a batch's rows per table, in id order.
 type batchRows struct {
-	truth      bool // notes keep their findings
+	truth      bool    // notes keep their findings
+	typos      float64 // Options.TypoRate
 	regs       []*encounter
 	diags      []*diagRow
 	notes      []noteRef
@@ -103,18 +105,22 @@ type batchRows struct {
 	labResults []*labResultRow
 	medOrders  []*medOrderRow
 	medAdmins  []*medAdminRow
+	merges     []*mergeRow
 }
 
 // add appends the rows of patient p.
 func (b *batchRows) add(p *patientPlan) {
 	b.allergies = appendPtrs(b.allergies, p.extras.allergies)
 	b.immuns = appendPtrs(b.immuns, p.extras.immuns)
+	if p.merge != nil {
+		b.merges = append(b.merges, p.merge)
+	}
 	for i := range p.encounters {
 		e := &p.encounters[i]
 		b.regs = append(b.regs, e)
 		b.diags = appendPtrs(b.diags, e.diags)
 		for j := range e.notes {
-			b.notes = append(b.notes, noteRef{p: &p.profile, e: e, n: &e.notes[j], truth: b.truth})
+			b.notes = append(b.notes, noteRef{p: &p.profile, e: e, n: &e.notes[j], truth: b.truth, typos: b.typos})
 		}
 		if s := e.stay; s != nil {
 			b.transfers = appendPtrs(b.transfers, s.transfers)

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cdw-dev/cdw/hospital"
+	"github.com/cdw-dev/cdw/internal/pgcluster"
 	"github.com/cdw-dev/cdw/internal/pgtest"
 )
 
@@ -28,6 +29,7 @@ type episodeLine struct {
 	Onset     time.Time `json:"onset"`
 	Diagnosis time.Time `json:"diagnosis"`
 	Criteria  []string  `json:"criteria"`
+	POA       bool      `json:"present_on_admission"`
 }
 
 // admissionLine is a line of admissions.jsonl.
@@ -67,6 +69,7 @@ func TestClinicalRecord(t *testing.T) {
 		}
 	})
 	t.Run("clinical rows lie within their encounters", func(t *testing.T) { checkClinicalInvariants(t, db, until) })
+	t.Run("day surgery", func(t *testing.T) { checkDaySurgery(t, db) })
 	t.Run("each sepsis episode has a qSOFA of 2 or more before its diagnosis", func(t *testing.T) {
 		checkSepsis(t, db, episodes)
 	})
@@ -126,12 +129,16 @@ func checkClinicalInvariants(t *testing.T, db *pgxpool.Pool, until time.Time) {
 // more between onset and diagnosis, lactate above 2, blood cultures and
 // antibiotics given.
 func checkSepsis(t *testing.T, db *pgxpool.Pool, episodes []episodeLine) {
-	n := 0
+	n, poa := 0, 0
 	for _, ep := range episodes {
 		if ep.Kind != "sepsis" {
 			continue
 		}
 		n++
+		if ep.POA {
+			poa++
+			checkSepsisOnAdmission(t, db, ep)
+		}
 		assert.Positive(t, count(t, db, `SELECT count(*) FROM emr.vital_sign WHERE reg_id = $1 AND taken_at >= $2 AND taken_at < $3
 			AND (resp_rate >= 22)::int + (sbp <= 100)::int + (gcs < 15)::int >= 2`, ep.RegID, ep.Onset, ep.Diagnosis), "registration %d", ep.RegID)
 		assert.Zero(t, count(t, db, `SELECT count(*) FROM emr.vital_sign WHERE reg_id = $1 AND taken_at < $2
@@ -148,6 +155,22 @@ func checkSepsis(t *testing.T, db *pgxpool.Pool, episodes []episodeLine) {
 		assert.Contains(t, ep.Criteria, "qsofa>=2")
 	}
 	assert.GreaterOrEqual(t, n, 3, "sepsis episodes")
+	t.Logf("%d sepsis episodes, %d present on admission", n, poa)
+	assert.Positive(t, poa, "sepsis present on admission")
+	assert.Zero(t, count(t, db, `SELECT count(*) FROM emr.registration g WHERE g.visit_type = 'I' AND g.discharge_time > g.admit_time + interval '3 hours'
+		AND EXISTS (SELECT 1 FROM emr.diagnosis d WHERE d.reg_id = g.reg_id AND d.is_main AND d.icd10 IN ('A41.9', 'A41.900'))`)-int64(poa),
+		"every admission for sepsis is an episode present on admission")
+}
+
+// checkSepsisOnAdmission asserts that sepsis present on admission began
+// before arrival, is the main diagnosis, and shows qSOFA of 2 or more at or
+// after arrival before it was diagnosed.
+func checkSepsisOnAdmission(t *testing.T, db *pgxpool.Pool, ep episodeLine) {
+	assert.EqualValues(t, 1, count(t, db, `SELECT count(*) FROM emr.registration g JOIN emr.diagnosis d USING (reg_id)
+		WHERE g.reg_id = $1 AND g.admit_time > $2 AND d.is_main AND d.diag_time = $3`, ep.RegID, ep.Onset, ep.Diagnosis), "registration %d", ep.RegID)
+	assert.Positive(t, count(t, db, `SELECT count(*) FROM emr.vital_sign v JOIN emr.registration g USING (reg_id)
+		WHERE v.reg_id = $1 AND v.taken_at >= g.admit_time AND v.taken_at < $2
+		AND (resp_rate >= 22)::int + (sbp <= 100)::int + (gcs < 15)::int >= 2`, ep.RegID, ep.Diagnosis), "registration %d", ep.RegID)
 }
 
 // checkAKI asserts that every AKI episode's creatinine results meet KDIGO
@@ -303,15 +326,24 @@ type noteLine struct {
 		CharStart          int `json:"char_start"`
 		CharEnd            int `json:"char_end"`
 		Concept, Assertion string
+		Typo, Abbreviation bool
 	} `json:"findings"`
 }
 
 func TestNoteTruth(t *testing.T) {
 	c := pgtest.Start(t)
+	for _, rate := range []float64{0, 0.02} {
+		t.Run(fmt.Sprintf("typo rate %g", rate), func(t *testing.T) { testNoteTruth(t, c, rate) })
+	}
+}
+
+// testNoteTruth checks that the findings of notes typed at typo rate rate
+// are where notes.jsonl says.
+func testNoteTruth(t *testing.T, c *pgcluster.Cluster, rate float64) {
 	ctx := context.Background()
 	truth := t.TempDir()
-	db := newDB(t, c, "notes")
-	_, err := hospital.Generate(ctx, db, hospital.Options{Patients: 300, Seed: 5, Until: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), TruthDir: truth})
+	db := newDB(t, c, fmt.Sprintf("notes%d", int(rate*100)))
+	_, err := hospital.Generate(ctx, db, hospital.Options{Patients: 300, Seed: 5, Until: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), TruthDir: truth, TypoRate: rate})
 	require.NoError(t, err)
 	notes := readJSONL[noteLine](t, filepath.Join(truth, "notes.jsonl"))
 	require.EqualValues(t, count(t, db, `SELECT count(*) FROM emr.clinical_note`), len(notes))
@@ -326,7 +358,7 @@ func TestNoteTruth(t *testing.T) {
 	}
 	require.NoError(t, rows.Err())
 	assertions := map[string]int{}
-	withMain := 0
+	withMain, altered := 0, 0
 	for _, n := range notes {
 		body, ok := bodies[n.NoteID]
 		require.True(t, ok, "note %d", n.NoteID)
@@ -335,12 +367,18 @@ func TestNoteTruth(t *testing.T) {
 			assert.Equal(t, f.Text, body[f.Start:f.End], "note %d", n.NoteID)
 			assert.Equal(t, f.Text, string([]rune(body)[f.CharStart:f.CharEnd]), "note %d", n.NoteID)
 			assertions[f.Assertion]++
+			altered += b2i(f.Typo || f.Abbreviation)
 		}
 		if len(n.Findings) > 0 {
 			withMain++
 		}
 	}
-	t.Logf("assertions: %v", assertions)
+	t.Logf("assertions: %v; altered by typos or abbreviations: %d", assertions, altered)
+	if rate == 0 {
+		assert.Zero(t, altered)
+	} else {
+		assert.Positive(t, altered)
+	}
 	for _, a := range []string{"present", "absent", "possible", "historical", "family"} {
 		assert.Positive(t, assertions[a], a)
 	}
@@ -435,4 +473,11 @@ func TestTruthIsDeterministic(t *testing.T) {
 		assert.NotEmpty(t, a, name)
 		assert.True(t, bytes.Equal(a, b), "%s differs between runs", name)
 	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

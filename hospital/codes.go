@@ -39,6 +39,7 @@ var diagCodes = map[string]struct{ cn, cm codeName }{
 	"K21.9":  {codeName{"K21.900x003", "胃食管反流"}, codeName{"K21.9", "Gastro-esophageal reflux disease without esophagitis"}},
 	"K85.9":  {codeName{"K85.900", "急性胰腺炎"}, codeName{"K85.90", "Acute pancreatitis without necrosis or infection, unspecified"}},
 	"S72.0":  {codeName{"S72.000", "股骨颈骨折"}, codeName{"S72.001A", "Fracture of unspecified part of neck of right femur, initial encounter for closed fracture"}},
+	"K40.9":  {codeName{"K40.900x002", "单侧腹股沟疝"}, codeName{"K40.90", "Unilateral inguinal hernia, without obstruction or gangrene, not specified as recurrent"}},
 	"S52.5":  {codeName{"S52.500x001", "桡骨远端骨折"}, codeName{"S52.501A", "Unspecified fracture of the lower end of right radius, initial encounter for closed fracture"}},
 	"M54.5":  {codeName{"M54.500", "下背痛"}, codeName{"M54.50", "Low back pain, unspecified"}},
 	"M17.9":  {codeName{"M17.900", "膝关节病"}, codeName{"M17.9", "Osteoarthritis of knee, unspecified"}},

@@ -25,6 +25,7 @@ type condition struct {
 	Then           string // code that enters the history after an encounter
 	Death          float64
 	LOS            [2]int // inpatient length of stay in days
+	DaySurgery     bool   // admitted for a planned operation and discharged the same day
 	Onset          string // h, d, w, m, y: time scale of the complaint
 	Vitals         string // F fever, T tachycardia, H hypotension, B hypertension, O hypoxia
 	Detail         phrase // optional sentence characterising the complaint
@@ -122,6 +123,9 @@ var conditions = []condition{
 	{Code: "K81.0", Name: "Acute cholecystitis", Zh: "急性胆囊炎", Short: phrase{"acute cholecystitis", "急性胆囊炎"},
 		Dept: "GSUR", W: w(0, 3, 3), MinAge: 25, AgeTrend: 1, Death: 0.005, LOS: [2]int{3, 7}, Onset: "h", Vitals: "F", Sym: keys("ruq_pain nausea vomiting fever"), Neg: keys("jaundice"),
 		Exam: keys("murphy"), Plan: keys("ultrasound_abd antibiotics cholecystectomy"), Alt: keys("K85.9 K35.8")},
+	{Code: "K40.9", Name: "Unilateral or unspecified inguinal hernia, without obstruction or gangrene", Zh: "单侧腹股沟疝", Short: phrase{"inguinal hernia", "腹股沟疝"},
+		Dept: "GSUR", W: w(2, 0, 5), MinAge: 30, Sex: "M", AgeTrend: 1, DaySurgery: true, Onset: "m", Sym: keys("groin_lump"), Neg: keys("abd_pain vomiting"),
+		Detail: phrase{"The lump appears on standing and straining and disappears when lying down.", "站立及用力时肿物出现，平卧后消失。"}, Exam: keys("groin_bulge"), Plan: keys("hernia_repair"), Comorb: keys("I10 J44.9")},
 	{Code: "K92.2", Name: "Gastrointestinal haemorrhage, unspecified", Zh: "消化道出血", Short: phrase{"GI bleeding", "消化道出血"},
 		Dept: "GAST", W: w(0, 2, 3), MinAge: 30, AgeTrend: 1, Death: 0.04, LOS: [2]int{3, 8}, Onset: "d", Vitals: "TH", Sym: keys("melena hematemesis dizziness"), Neg: keys("abd_pain"),
 		Exam: keys("pale melena_pr"), Plan: keys("endoscopy ppi transfusion"), Comorb: keys("D64.9"), Alt: keys("D64.9")},

@@ -206,6 +206,7 @@ const (
 	procIntubation
 	procCVC
 	procDialysis
+	procHerniaRepair
 )
 
 var procedures = []procedureDef{
@@ -229,6 +230,8 @@ var procedures = []procedureDef{
 		codeName{"02HV33Z", "Insertion of Infusion Device into Superior Vena Cava, Percutaneous Approach"}, "local", [2]int{15, 40}},
 	{[]codeName{{"39.9500", "血液透析"}},
 		codeName{"5A1D70Z", "Performance of Urinary Filtration, Intermittent, Less than 6 Hours Per Day"}, "", [2]int{180, 240}},
+	{[]codeName{{"53.0001", "单侧腹股沟疝修补术"}},
+		codeName{"0YQ50ZZ", "Repair Right Inguinal Region, Open Approach"}, "local", [2]int{30, 90}},
 }
 
 // Columns of the dictionary tables.

@@ -7,9 +7,14 @@
 // loop that keeps writing to it the way a running hospital does.
 //
 // Inpatient stays follow clinical trajectories: sepsis announced by a qSOFA
-// of 2 or more hours before its diagnosis, acute kidney injury meeting
-// KDIGO's creatinine criteria, myocardial infarction with rising troponin and
-// PCI, surgery, deliveries, deaths and 30-day readmissions. With
+// of 2 or more hours before its diagnosis (or present on admission, charted
+// at triage), acute kidney injury meeting KDIGO's creatinine criteria,
+// myocardial infarction with rising troponin and PCI, surgery, day surgery
+// (inguinal hernia repair, home the same day, with an operative note),
+// deliveries, deaths and 30-day readmissions. About 0.3% of patients had a
+// duplicate record registered and later merged (emr.patient_merge), as the
+// live loop's merges are recorded too. Options.TypoRate makes notes read as
+// typed in a hurry: typos, clinical abbreviations, homophone slips. With
 // Options.TruthDir the generator writes the ground truth beside the data
 // (note findings with their spans, deterioration episodes, coded admissions,
 // injected data-quality faults).

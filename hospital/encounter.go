@@ -102,6 +102,9 @@ func admitSource(r *rand.Rand, vt byte, c *condition) string {
 	case 'E':
 		return []string{"self", "ambulance", "referral"}[weighted(r, []float64{60, 35, 5})]
 	}
+	if c.DaySurgery {
+		return sourceDaySurgery
+	}
 	if c.Code == "O80" {
 		return []string{"emergency", "outpatient"}[weighted(r, []float64{30, 70})]
 	}
@@ -146,6 +149,9 @@ func duration(r *rand.Rand, vt byte, c *condition, admit time.Time) time.Duratio
 		return minutes(r, 10, 60)
 	case 'E':
 		return minutes(r, 60, 8*60)
+	}
+	if c.DaySurgery {
+		return minutes(r, 6*60, 9*60)
 	}
 	los := c.LOS
 	if los[1] == 0 {
@@ -230,6 +236,16 @@ func planNotes(r *rand.Rand, ids *idAlloc, e *encounter, chinese bool, limit tim
 		if chance(r, 0.15) {
 			add(typ, last.Add(-minutes(r, 0, 5)))
 		}
+	case 'I':
+		if e.main.DaySurgery {
+			add(noteAdmission, g.Admit.Add(minutes(r, 15, 50)))
+			add(noteOperative, g.Admit.Add(minutes(r, 215, 240)))
+			if !g.open() {
+				add(noteDischarge, last.Add(-minutes(r, 0, 60)))
+			}
+			break
+		}
+		fallthrough
 	default:
 		add(noteAdmission, g.Admit.Add(minutes(r, 30, 180)))
 		if days := int(last.Sub(g.Admit).Hours() / 24); days >= 2 && chance(r, 0.75) {

@@ -24,6 +24,9 @@ type episode struct {
 	// Baseline and Peak are the AKI's creatinine values in mg/dL.
 	Baseline float64 `json:"baseline_creatinine,omitempty"`
 	Peak     float64 `json:"peak_creatinine,omitempty"`
+	// PresentOnAdmission marks sepsis the patient arrived with: its onset
+	// precedes the admission and its diagnosis is the main one.
+	PresentOnAdmission bool `json:"present_on_admission,omitempty"`
 
 	creat []float64 // AKI: creatinine of the admission sample and each morning
 	day   int       // AKI: the morning the rise began
@@ -41,7 +44,9 @@ var (
 // ends too soon.
 func (sp *stayPlan) planEpisodes() {
 	c := sp.e.main
-	if slices.Contains(sepsisHosts, c.Code) && chance(sp.r, 0.3) {
+	if c.Code == "A41.9" {
+		sp.sepsis = sp.planSepsisOnAdmission()
+	} else if slices.Contains(sepsisHosts, c.Code) && chance(sp.r, 0.3) {
 		sp.sepsis = sp.planSepsis()
 	}
 	p := 0.03

@@ -87,7 +87,8 @@ type patientPlan struct {
 	profile
 	encounters []encounter
 	extras     patientExtras
-	faults     []fault // injected data-quality faults
+	faults     []fault   // injected data-quality faults
+	merge      *mergeRow // the merge of a duplicate record, if any
 }
 
 // planBatch plans patients from+1 to to. Each patient's random stream depends
@@ -102,6 +103,7 @@ func (g *generator) planBatch(from, to int) []*patientPlan {
 		first := p.encounters[0].reg.Admit
 		p.row.CreatedAt = first.Add(-minutes(r, 5, 30))
 		p.extras = planExtras(seedRand(uint64(g.opts.Seed), domainExtras, uint64(id)), &g.ids, &p.profile, first, g.opts.Until)
+		p.merge = planMerge(g.opts.Seed, g.opts.Patients, p, g.opts.Until)
 		if g.opts.FaultRate > 0 {
 			g.injectFaults(p)
 		}
@@ -186,8 +188,8 @@ func (g *generator) timeVisit(r *rand.Rand, p *profile, t, prevEnd time.Time, hi
 		c = readmit
 	}
 	v := visit{vt: vt, cond: c, admit: t, source: admitSource(r, vt, c)}
-	if vt == 'O' || (vt == 'I' && v.source == "outpatient") {
-		v.admit = t.Truncate(24 * time.Hour).Add(8*time.Hour + minutes(r, 0, 9*60))
+	if start, planned := plannedStart(r, vt, v.source, t); planned {
+		v.admit = start
 		if v.admit.Before(prevEnd.Add(time.Hour)) {
 			v.admit = v.admit.AddDate(0, 0, 1)
 		}
@@ -221,15 +223,21 @@ type noteRef struct {
 	p     *profile
 	e     *encounter
 	n     *noteRow
-	truth bool // keep the note's findings in n.findings
+	truth bool    // keep the note's findings in n.findings
+	typos float64 // Options.TypoRate
 }
 
 // values writes the note's text and returns its row.
 func (r noteRef) values() []any {
 	in := newNoteInput(r.p, r.e, r.n)
 	title, body, f := writeNoteFacts(&in)
+	var findings []noteFinding
 	if r.truth {
-		r.n.findings = noteFindings(&in, &f, body)
+		findings = noteFindings(&in, &f, body)
+	}
+	body, findings = noisyNote(r.n, r.typos, body, findings)
+	if r.truth {
+		r.n.findings = findings
 	}
 	return r.n.values(title, body)
 }

@@ -43,8 +43,8 @@ func TestGenerate(t *testing.T) {
 	})
 	t.Run("another seed writes other tables", func(t *testing.T) {
 		for _, table := range hospital.Tables {
-			if slices.Contains(hospital.DictionaryTables, table) {
-				continue
+			if slices.Contains(hospital.DictionaryTables, table) || count(t, a, "SELECT count(*) FROM "+table) == 0 {
+				continue // the same dictionaries, or too rare to appear in 200 patients
 			}
 			assert.NotEqual(t, digest(t, a, table), digest(t, other, table), table)
 		}
@@ -165,6 +165,6 @@ func checkContent(t *testing.T, db *pgxpool.Pool) {
 	})
 	t.Run("every visit type and note type occurs", func(t *testing.T) {
 		assert.EqualValues(t, 3, count(t, db, `SELECT count(DISTINCT visit_type) FROM emr.registration`))
-		assert.EqualValues(t, 5, count(t, db, `SELECT count(DISTINCT note_type) FROM emr.clinical_note`))
+		assert.EqualValues(t, 6, count(t, db, `SELECT count(DISTINCT note_type) FROM emr.clinical_note`))
 	})
 }

@@ -46,6 +46,9 @@ func (sp *stayPlan) planLabs() {
 	}
 	if ep := sp.sepsis; ep != nil {
 		t := ep.Diagnosis.Add(-minutes(sp.r, 60, 100))
+		if ep.PresentOnAdmission { // drawn at triage
+			t = g.Admit.Add(min(ep.Diagnosis.Sub(g.Admit)/2, 5*time.Minute))
+		}
 		for _, panel := range []string{"LAC", "BCX", "BCX", "PCT", "CBC", "CRP"} {
 			sp.order(panel, t, sepsisTurnaround(panel), sp.valueAt(t, 0))
 		}

@@ -245,7 +245,7 @@ func (l *Live) load(ctx context.Context) error {
 			return err
 		}
 		err = tx.QueryRow(ctx, `SELECT
-			(SELECT coalesce(max(patient_id), 0) FROM emr.patient),
+			greatest((SELECT coalesce(max(patient_id), 0) FROM emr.patient), (SELECT coalesce(max(merged_patient_id), 0) FROM emr.patient_merge)),
 			(SELECT coalesce(max(reg_id), 0) FROM emr.registration),
 			(SELECT coalesce(max(diag_id), 0) FROM emr.diagnosis),
 			(SELECT coalesce(max(note_id), 0) FROM emr.clinical_note),

@@ -13,7 +13,7 @@ var patientTables = []string{"registration", "diagnosis", "clinical_note", "proc
 
 // mergePatients merges a duplicate patient record into the surviving one:
 // every row of the duplicate is re-pointed to the survivor, and the
-// duplicate is deleted. Pairs with a death or an open stay are left alone.
+// duplicate is deleted, its identity kept in emr.patient_merge. Pairs with a death or an open stay are left alone.
 // When the EMR holds no duplicate, one is registered first (a new record
 // for an existing patient, with a finished visit), as a clerk who missed
 // the existing record would have, and merged in the same transaction.
@@ -36,6 +36,9 @@ func (l *Live) mergePatients(ctx context.Context, tx pgx.Tx, now time.Time) (Op,
 		if _, err := tx.Exec(ctx, fmt.Sprintf(`UPDATE emr.%s SET patient_id = $1 WHERE patient_id = $2`, table), keep, dup); err != nil {
 			return Op{}, fmt.Errorf("re-point emr.%s from patient %d to %d: %w", table, dup, keep, err)
 		}
+	}
+	if err := recordMerge(ctx, tx, keep, dup, now); err != nil {
+		return Op{}, err
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM emr.patient WHERE patient_id = $1`, dup); err != nil {
 		return Op{}, fmt.Errorf("delete duplicate patient %d: %w", dup, err)
@@ -69,4 +72,19 @@ func (l *Live) registerDuplicate(ctx context.Context, tx pgx.Tx, now time.Time) 
 		return 0, 0, err
 	}
 	return keep, p.row.ID, nil
+}
+
+// recordMerge adds the merge of patient dup into keep at now to
+// emr.patient_merge, with the duplicate's MRN and name, merged by the
+// staff member who registered the survivor's latest visit.
+func recordMerge(ctx context.Context, tx pgx.Tx, keep, dup int64, now time.Time) error {
+	_, err := tx.Exec(ctx, `INSERT INTO emr.patient_merge
+		(merge_id, surviving_patient_id, merged_patient_id, merged_mrn, merged_name, merged_at, merged_by)
+		SELECT (SELECT COALESCE(max(merge_id), 0) + 1 FROM emr.patient_merge), $1, p.patient_id, p.mrn, p.name, $3,
+			(SELECT min(staff_id) FROM emr.staff)
+		FROM emr.patient p WHERE p.patient_id = $2`, keep, dup, now)
+	if err != nil {
+		return fmt.Errorf("record merge of patient %d into %d: %w", dup, keep, err)
+	}
+	return nil
 }

@@ -158,6 +158,8 @@ func checkOp(t *testing.T, db *pgxpool.Pool, op hospital.Op, before emrState, si
 		assert.EqualValues(t, 1, count(t, db, `SELECT count(*) FROM emr.patient WHERE patient_id = $1`, op.PatientID), op)
 		assert.Zero(t, count(t, db, `SELECT (SELECT count(*) FROM emr.registration WHERE patient_id = $1)
 			+ (SELECT count(*) FROM emr.diagnosis WHERE patient_id = $1) + (SELECT count(*) FROM emr.clinical_note WHERE patient_id = $1)`, op.ID), op)
+		assert.EqualValues(t, 1, count(t, db, `SELECT count(*) FROM emr.patient_merge
+			WHERE merged_patient_id = $1 AND surviving_patient_id = $2 AND merged_mrn <> '' AND merged_by IS NOT NULL`, op.ID, op.PatientID), op)
 	default:
 		t.Errorf("unexpected operation %v", op)
 	}

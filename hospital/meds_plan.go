@@ -122,6 +122,7 @@ var surgeries = map[string][]surgery{
 	"O80":   {{procDelivery, 1, 2 * 60, 10 * 60}},
 	"K92.2": {{procEGD, 0.9, 2 * 60, 24 * 60}},
 	"S52.5": {{procRadiusORIF, 0.5, 2 * 60, 12 * 60}},
+	"K40.9": {{procHerniaRepair, 1, 60, 120}},
 }
 
 // planProcedures performs the main condition's procedures, a central line

@@ -25,6 +25,10 @@ type noteFinding struct {
 	CharEnd   int    `json:"char_end"`
 	Concept   string `json:"concept"`
 	Assertion string `json:"assertion"`
+	// Typo and Abbreviation mark a finding whose text a typo or an
+	// abbreviation altered; Text is then what the note says.
+	Typo         bool `json:"typo,omitempty"`
+	Abbreviation bool `json:"abbreviation,omitempty"`
 }
 
 // noteTruth is a line of notes.jsonl.
@@ -92,8 +96,7 @@ func (fd *finder) section(header string) (int, int) {
 func noteFindings(in *noteInput, f *facts, body string) []noteFinding {
 	fd := &finder{body: body}
 	zh := in.lang == "zh"
-	initial := in.kind != noteProgress && in.kind != noteDischarge
-	if initial {
+	if in.initial() {
 		fd.initialFindings(in, f, zh)
 	} else {
 		fd.findAny(conditionTexts(in.main, zh), in.main.Code, assertPresent, 0, len(body))

@@ -40,6 +40,12 @@ func newNoteInput(p *profile, e *encounter, n *noteRow) noteInput {
 // of a condition the patient already had.
 func (in *noteInput) followUp() bool { return in.vt == 'O' && slices.Contains(in.history, in.main) }
 
+// initial reports whether the note is an admission, outpatient or
+// emergency note, written from the history and examination.
+func (in *noteInput) initial() bool {
+	return in.kind != noteProgress && in.kind != noteDischarge && in.kind != noteOperative
+}
+
 // died reports whether the encounter ended in death.
 func (in *noteInput) died() bool { return in.disposition == "died" }
 
@@ -75,7 +81,7 @@ func drawFacts(r *rand.Rand, in *noteInput) facts {
 	if in.vt != 'O' && !slices.Contains(m.Sym, "chest_pain") && !slices.Contains(f.negated, "chest_pain") && chance(r, 0.15) {
 		f.negated = append([]string{"chest_pain"}, f.negated...)
 	}
-	initial := in.kind != noteProgress && in.kind != noteDischarge
+	initial := in.initial()
 	if initial && !in.followUp() && chance(r, 0.35) {
 		f.uncertain = between(r, 1, 3)
 		if len(m.Alt) > 0 {

@@ -19,6 +19,9 @@ func enNote(b *strings.Builder, in *noteInput, f *facts) string {
 			return "Death Summary"
 		}
 		return "Discharge Summary"
+	case noteOperative:
+		enOperative(b, in)
+		return "Operative Note"
 	}
 	section(b, "Chief Complaint", ": ", enComplaint(in, f))
 	section(b, "History of Present Illness", ": ", enHPI(in, f))

@@ -17,6 +17,9 @@ func zhNote(b *strings.Builder, in *noteInput, f *facts) string {
 			return "死亡记录"
 		}
 		return "出院小结"
+	case noteOperative:
+		zhOperative(b, in)
+		return "手术记录"
 	}
 	section(b, "主诉", "：", zhComplaint(in, f))
 	section(b, "现病史", "：", zhHPI(in, f))

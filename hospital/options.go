@@ -40,6 +40,12 @@ type Options struct {
 	// FaultRate is the share of candidate rows given a data-quality fault
 	// (0, the default, injects none).
 	FaultRate float64
+	// TypoRate is the share of words in notes typed with a slip: a
+	// character-level typo in English, a homophone from the input method in
+	// Chinese. When it is above 0, English notes of abbreviating authors
+	// also use clinical abbreviations (pt, h/o, SOB, HTN, ...). 0, the
+	// default, writes notes exactly as without it.
+	TypoRate float64
 }
 
 // Profiles (Options.Profile).
@@ -90,6 +96,9 @@ func (o Options) validate() error {
 	default:
 		return fmt.Errorf("hospital: Profile must be %q, %q or %q, got %q", ProfileMixed, ProfileCN, ProfileUS, o.Profile)
 	}
+	if o.TypoRate < 0 || o.TypoRate > 1 {
+		return fmt.Errorf("hospital: TypoRate must be within [0, 1], got %g", o.TypoRate)
+	}
 	if o.FaultRate < 0 || o.FaultRate > 1 {
 		return fmt.Errorf("hospital: FaultRate must be within [0, 1], got %g", o.FaultRate)
 	}
@@ -115,6 +124,7 @@ type Stats struct {
 	MedAdmins     int64 // emr.med_admin
 	Allergies     int64 // emr.allergy
 	Immunizations int64 // emr.immunization
+	Merges        int64 // emr.patient_merge
 	// Faults counts the data-quality faults injected.
 	Faults int64
 }
@@ -123,5 +133,5 @@ type Stats struct {
 func (s Stats) Rows() int64 {
 	return s.Departments + s.Staff + s.Patients + s.Registrations + s.Diagnoses + s.Notes +
 		s.Dictionaries + s.Transfers + s.Procedures + s.Vitals + s.LabOrders + s.LabResults +
-		s.MedOrders + s.MedAdmins + s.Allergies + s.Immunizations
+		s.MedOrders + s.MedAdmins + s.Allergies + s.Immunizations + s.Merges
 }

@@ -18,6 +18,8 @@ const (
 	domainStay
 	domainFault
 	domainExtras
+	domainNoise
+	domainMerge
 )
 
 // mix64 is the splitmix64 finaliser: a bijective, well-diffusing hash.

@@ -68,6 +68,7 @@ const (
 	noteDischarge  = "discharge"
 	noteOutpatient = "outpatient"
 	noteEmergency  = "emergency"
+	noteOperative  = "operative"
 )
 
 // noteRow is a row of emr.clinical_note without its text, which is written

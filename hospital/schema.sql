@@ -236,3 +236,17 @@ CREATE INDEX IF NOT EXISTS med_order_reg_idx ON emr.med_order (reg_id);
 CREATE INDEX IF NOT EXISTS med_admin_order_idx ON emr.med_admin (med_order_id);
 CREATE INDEX IF NOT EXISTS allergy_patient_idx ON emr.allergy (patient_id);
 CREATE INDEX IF NOT EXISTS immunization_patient_idx ON emr.immunization (patient_id);
+
+-- Patient merges: a duplicate record found and merged into the surviving
+-- one. The merged patient's rows are re-pointed to the survivor and its
+-- emr.patient row deleted; this table keeps who it was (HL7 ADT^A40).
+CREATE TABLE IF NOT EXISTS emr.patient_merge (
+    merge_id              bigint    PRIMARY KEY,
+    surviving_patient_id  bigint    NOT NULL REFERENCES emr.patient (patient_id),
+    merged_patient_id     bigint    NOT NULL,  -- no longer in emr.patient
+    merged_mrn            text      NOT NULL,
+    merged_name           text      NOT NULL,
+    merged_at             timestamp NOT NULL,
+    merged_by             integer   REFERENCES emr.staff (staff_id)
+);
+CREATE INDEX IF NOT EXISTS patient_merge_surviving_idx ON emr.patient_merge (surviving_patient_id);

@@ -5,7 +5,8 @@ import "time"
 // planVitals charts vital signs: once or twice in the emergency department;
 // every four hours on a ward, hourly in intensive care and from two hours
 // before a sepsis episode until twelve hours after its diagnosis, always
-// including the moment of onset.
+// including the moment of onset; sepsis present on admission is charted at
+// triage, before it is diagnosed.
 func (sp *stayPlan) planVitals() {
 	g := &sp.e.reg
 	if !sp.admitted() {
@@ -15,8 +16,12 @@ func (sp *stayPlan) planVitals() {
 		}
 		return
 	}
-	t := g.Admit.Add(minutes(sp.r, 10, 40))
-	for first := true; !t.After(sp.end); first = false {
+	t, first := g.Admit.Add(minutes(sp.r, 10, 40)), true
+	if ep := sp.sepsis; ep != nil && ep.PresentOnAdmission {
+		sp.chart(g.Admit.Add(min(ep.Diagnosis.Sub(g.Admit)/2, 5*time.Minute)), true) // triage, before the diagnosis
+		first = false
+	}
+	for ; !t.After(sp.end); first = false {
 		sp.chart(t, first)
 		next := t.Add(sp.vitalInterval(t))
 		if ep := sp.sepsis; ep != nil && t.Before(ep.Onset) && next.After(ep.Onset) {

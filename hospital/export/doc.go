@@ -5,8 +5,12 @@
 //
 //   - FHIR writes FHIR R4 bulk-data NDJSON, one file per resource type, and an
 //     export.json manifest shaped like the $export status response;
-//   - HL7 writes HL7 v2.5.1 messages (ADT, ORU, RDE) in event-time order in
-//     one FHS/BHS … BTS/FTS file.
+//   - HL7 writes HL7 v2.5.1 messages (ADT, ORU, RDE, MDM) in event-time
+//     order in one FHS/BHS … BTS/FTS file, patient merges as ADT^A40.
+//
+// A record merged into another (emr.patient_merge) is exported as an
+// inactive FHIR Patient linked replaced-by the survivor, which links
+// replaces back to it.
 //
 // Both stream: every table is read with a single query whose rows are
 // consumed as they arrive and written out at once, so memory stays flat

@@ -49,6 +49,7 @@ var noteTypes = map[string]coding{
 	"discharge":  {System: SystemLOINC, Code: "18842-5", Display: "Discharge summary"},
 	"outpatient": {System: SystemLOINC, Code: "34108-1", Display: "Outpatient Note"},
 	"emergency":  {System: SystemLOINC, Code: "34111-1", Display: "Emergency department Note"},
+	"operative":  {System: SystemLOINC, Code: "11504-8", Display: "Surgical operation note"},
 }
 
 // NoteContentType is the attachment content type of exported notes.

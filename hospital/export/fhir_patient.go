@@ -22,6 +22,14 @@ type patientResource struct {
 	BirthDate        string         `json:"birthDate"`
 	DeceasedDateTime string         `json:"deceasedDateTime,omitempty"`
 	Address          []address      `json:"address,omitempty"`
+	Active           *bool          `json:"active,omitempty"`
+	Link             []patientLink  `json:"link,omitempty"`
+}
+
+// patientLink links a Patient to the record it replaces or is replaced by.
+type patientLink struct {
+	Other reference `json:"other"`
+	Type  string    `json:"type"`
 }
 
 type humanName struct {
@@ -47,20 +55,49 @@ type address struct {
 }
 
 const patientQuery = `SELECT p.patient_id, p.mrn, p.name, p.sex, p.birth_date, p.phone, p.address, p.city, p.province, p.postcode,
-	(SELECT max(g.discharge_time) FROM emr.registration g WHERE g.patient_id = p.patient_id AND g.disposition = 'died')
-	FROM emr.patient p ORDER BY p.patient_id`
+	(SELECT max(g.discharge_time) FROM emr.registration g WHERE g.patient_id = p.patient_id AND g.disposition = 'died'),
+	NULL::bigint AS replaced_by
+	FROM emr.patient p`
 
-// writePatients writes one Patient per emr.patient row, identified by MRN.
+// mergedPatientQuery adds the merged records of emr.patient_merge, which
+// share the survivor's sex and birth date, to patientQuery.
+const mergedPatientQuery = patientQuery + `
+	UNION ALL SELECT m.merged_patient_id, m.merged_mrn, m.merged_name, p.sex, p.birth_date, NULL, NULL, NULL, NULL, NULL, NULL,
+	m.surviving_patient_id FROM emr.patient_merge m JOIN emr.patient p ON p.patient_id = m.surviving_patient_id`
+
+// replacesQuery lists the records each surviving patient replaces.
+const replacesQuery = `SELECT surviving_patient_id, merged_patient_id FROM emr.patient_merge ORDER BY merged_patient_id`
+
+// writePatients writes one Patient per emr.patient row, identified by MRN,
+// in id order. A record merged into another (emr.patient_merge) is an
+// inactive Patient linked replaced-by the survivor, which links replaces
+// back to it.
 func writePatients(ctx context.Context, r *fhirRun, out *ndjsonFile) error {
-	return r.stream(ctx, patientQuery, func(rows pgx.Rows) error {
+	query, replaces := patientQuery+" ORDER BY 1", map[int64][]int64{}
+	if r.emr.has("patient_merge") {
+		query = mergedPatientQuery + " ORDER BY 1"
+		err := r.stream(ctx, replacesQuery, func(rows pgx.Rows) error {
+			var keep, merged int64
+			if err := rows.Scan(&keep, &merged); err != nil {
+				return fmt.Errorf("patient merge: %w", err)
+			}
+			replaces[keep] = append(replaces[keep], merged)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return r.stream(ctx, query, func(rows pgx.Rows) error {
 		var (
 			id                                    int64
 			mrn, name, sex                        string
 			birth                                 time.Time
 			phone, addr, city, province, postcode *string
 			died                                  *time.Time
+			replacedBy                            *int64
 		)
-		if err := rows.Scan(&id, &mrn, &name, &sex, &birth, &phone, &addr, &city, &province, &postcode, &died); err != nil {
+		if err := rows.Scan(&id, &mrn, &name, &sex, &birth, &phone, &addr, &city, &province, &postcode, &died, &replacedBy); err != nil {
 			return fmt.Errorf("patient: %w", err)
 		}
 		p := patientResource{ResourceType: "Patient", ID: strconv.FormatInt(id, 10), Meta: r.meta,
@@ -77,11 +114,26 @@ func writePatients(ctx context.Context, r *fhirRun, out *ndjsonFile) error {
 			}
 			p.Address = []address{a}
 		}
+		p.Active, p.Link = patientLinks(replacedBy, replaces[id])
 		if err := out.write(p); err != nil {
 			return fmt.Errorf("patient %d: %w", id, err)
 		}
 		return nil
 	})
+}
+
+// patientLinks returns a merged record's inactive flag and replaced-by
+// link to the survivor, or a survivor's replaces links; nil for others.
+func patientLinks(replacedBy *int64, replaces []int64) (*bool, []patientLink) {
+	if replacedBy != nil {
+		inactive := false
+		return &inactive, []patientLink{{Other: reference{Reference: "Patient/" + strconv.FormatInt(*replacedBy, 10)}, Type: "replaced-by"}}
+	}
+	var links []patientLink
+	for _, id := range replaces {
+		links = append(links, patientLink{Other: reference{Reference: "Patient/" + strconv.FormatInt(id, 10)}, Type: "replaces"})
+	}
+	return nil, links
 }
 
 // mrnIdentifier is the Patient identifier of a medical record number.

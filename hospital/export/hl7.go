@@ -75,14 +75,15 @@ type hl7Run struct {
 // HL7 writes the EMR in db to w as HL7 v2.5.1 messages in one FHS/BHS …
 // BTS/FTS file, segments ended by CR, messages in event-time order (ties:
 // admission, transfer, vital signs, lab results, medication order, note,
-// diagnoses, discharge): ADT^A04 for outpatient and emergency registrations,
+// diagnoses, discharge, merge): ADT^A04 for outpatient and emergency registrations,
 // ADT^A01 admissions, ADT^A02 ward transfers, ADT^A08 diagnosis updates (all
 // of an encounter's DG1s, at its last diagnosis time), ADT^A03 discharges,
 // ORU^R01 vital signs and lab results, RDE^O11 medication orders and
 // MDM^T02 clinical notes (one OBX-5 repetition per line of text). Every
 // message carries the patient (PID) and visit (PV1). MSH-10 control ids are
-// unique: the event kind and its EMR id. The EMR has no patient merges, so
-// no ADT^A40 is written. Everything is read in one repeatable-read
+// unique: the event kind and its EMR id. Patient merges recorded in
+// emr.patient_merge are sent as ADT^A40 (PID of the survivor, MRG of the
+// merged record) at the merge time. Everything is read in one repeatable-read
 // transaction with one streaming query; w is not closed.
 func HL7(ctx context.Context, db *pgxpool.Pool, w io.Writer, opts HL7Options) (HL7Stats, error) {
 	start := time.Now()
@@ -156,6 +157,8 @@ func (r *hl7Run) message(ev *event) (*v2.Message, error) {
 		return r.rdeMedication(ev)
 	case kindNote:
 		return r.mdmNote(ev)
+	case kindMerge:
+		return r.adtMerge(ev)
 	}
 	return nil, fmt.Errorf("event %d: unknown kind %q", ev.id, ev.kind)
 }

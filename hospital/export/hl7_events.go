@@ -20,6 +20,7 @@ const (
 	kindNote      = "note"
 	kindDiagnosis = "diagnosis"
 	kindDischarge = "discharge"
+	kindMerge     = "merge"
 )
 
 // eventSources are the union members of the event query: each yields
@@ -79,6 +80,12 @@ var eventSources = []struct {
 	}},
 	{[]string{"registration"}, func(schema) string {
 		return `SELECT g.discharge_time, 8, g.reg_id, 'discharge', g.reg_id, NULL FROM emr.registration g WHERE g.discharge_time IS NOT NULL`
+	}},
+	{[]string{"patient_merge"}, func(schema) string {
+		// The merge is sent with the survivor's latest visit begun by then.
+		return `SELECT m.merged_at, 9, m.merge_id, 'merge', (SELECT r.reg_id FROM emr.registration r
+			WHERE r.patient_id = m.surviving_patient_id ORDER BY r.admit_time <= m.merged_at DESC, r.admit_time DESC, r.reg_id LIMIT 1),
+			json_build_object('mrn', m.merged_mrn, 'name', m.merged_name) FROM emr.patient_merge m`
 	}},
 }
 

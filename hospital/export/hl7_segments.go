@@ -12,7 +12,7 @@ import (
 // controlID returns the unique MSH-10 of an event: a kind prefix and the id.
 func controlID(ev *event) string {
 	prefix := map[string]string{kindAdmit: "ADM", kindDischarge: "DIS", kindTransfer: "TRF", kindDiagnosis: "DGN",
-		kindVitals: "VIT", kindLab: "LAB", kindMed: "MED", kindNote: "DOC"}[ev.kind]
+		kindVitals: "VIT", kindLab: "LAB", kindMed: "MED", kindNote: "DOC", kindMerge: "MRG"}[ev.kind]
 	return prefix + strconv.FormatInt(ev.id, 10)
 }
 

@@ -26,6 +26,7 @@ type DemoOptions struct {
 	Seed          int64         // makes the hospital reproducible
 	Profile       string        // coding world: cn, us or mixed (default mixed)
 	FaultRate     float64       // share of rows given a data-quality fault (default 0)
+	TypoRate      float64       // share of note words with a typo (default 0)
 	LiveInterval  time.Duration // pause between live EMR activities (default 1s; negative disables)
 	BuildInterval time.Duration // how often the CDM follows bronze (default 2s)
 	Logger        *slog.Logger
@@ -72,7 +73,7 @@ func Demo(ctx context.Context, o DemoOptions) (err error) {
 		}
 	}()
 	pool := src.Pool
-	if _, err := Simulate(ctx, pool, hospital.Options{Patients: o.Patients, Seed: o.Seed, Profile: o.Profile, FaultRate: o.FaultRate, TruthDir: o.Layout.Truth(), Logger: o.Logger}, o.Out); err != nil {
+	if _, err := Simulate(ctx, pool, hospital.Options{Patients: o.Patients, Seed: o.Seed, Profile: o.Profile, FaultRate: o.FaultRate, TypoRate: o.TypoRate, TruthDir: o.Layout.Truth(), Logger: o.Logger}, o.Out); err != nil {
 		return err
 	}
 	log, err := bronze.Open(o.Layout.Bronze())
