@@ -27,7 +27,8 @@ type Bar struct {
 
 // New starts a bar for label counting unit (e.g. "rows") up to total (0 when unknown).
 func New(w io.Writer, label, unit string, total int64) *Bar {
-	b := &Bar{w: w, label: label, unit: unit, total: total, start: time.Now(), every: 2 * time.Second}
+	now := time.Now()
+	b := &Bar{w: w, label: label, unit: unit, total: total, start: now, last: now, every: 2 * time.Second}
 	if f, ok := w.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
 			b.terminal, b.every = true, 200*time.Millisecond
@@ -37,7 +38,8 @@ func New(w io.Writer, label, unit string, total int64) *Bar {
 }
 
 // Set records that n units are done; it prints at most every few hundred
-// milliseconds on a terminal and every two seconds elsewhere.
+// milliseconds on a terminal and every two seconds elsewhere, and not at
+// all for work that finishes sooner (Finish still prints the summary).
 func (b *Bar) Set(n int64) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
