@@ -317,9 +317,10 @@ func text(t *testing.T, db *pgxpool.Pool, query string, args ...any) string {
 	return s
 }
 
-// noteLine is a line of notes.jsonl.
+// noteLine is a line of notes.jsonl (or of exam_reports.jsonl).
 type noteLine struct {
 	NoteID   int64 `json:"note_id"`
+	ExamID   int64 `json:"exam_id"`
 	Findings []struct {
 		Text               string
 		Start, End         int
@@ -347,6 +348,7 @@ func testNoteTruth(t *testing.T, c *pgcluster.Cluster, rate float64) {
 	require.NoError(t, err)
 	notes := readJSONL[noteLine](t, filepath.Join(truth, "notes.jsonl"))
 	require.EqualValues(t, count(t, db, `SELECT count(*) FROM emr.clinical_note`), len(notes))
+	checkExamTruth(t, db, truth)
 	bodies := map[int64]string{}
 	rows, err := db.Query(ctx, `SELECT note_id, body FROM emr.clinical_note`)
 	require.NoError(t, err)
@@ -465,7 +467,7 @@ func TestTruthIsDeterministic(t *testing.T) {
 		_, err := hospital.Generate(ctx, newDB(t, c, fmt.Sprintf("truth%d", i)), opts)
 		require.NoError(t, err)
 	}
-	for _, name := range []string{"notes.jsonl", "episodes.jsonl", "admissions.jsonl", "faults.jsonl"} {
+	for _, name := range []string{"notes.jsonl", "episodes.jsonl", "admissions.jsonl", "faults.jsonl", "exam_reports.jsonl"} {
 		a, err := os.ReadFile(filepath.Join(dirs[0], name))
 		require.NoError(t, err)
 		b, err := os.ReadFile(filepath.Join(dirs[1], name))

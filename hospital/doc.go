@@ -17,7 +17,19 @@
 // typed in a hurry: typos, clinical abbreviations, homophone slips. With
 // Options.TruthDir the generator writes the ground truth beside the data
 // (note findings with their spans, deterioration episodes, coded admissions,
-// injected data-quality faults).
+// injected data-quality faults, examination report findings).
+//
+// Around the clinical record sit the HIS tables a hospital runs on, made
+// from each encounter's own rows when its batch is written: the
+// medical-record front page of each discharged stay with its diagnosis and
+// procedure lines (emr.front_page*, agreeing with emr.diagnosis and
+// emr.procedure), outpatient prescriptions (emr.prescription,
+// prescription_item), imaging and ECG examinations with reports in the
+// patient's language (emr.exam_order, exam_result), non-drug treatments
+// (emr.treatment), a charge for every billable row and a settlement of
+// every closed registration totalling them (emr.charge_item, settlement;
+// Chinese medical insurance or a US payer), and a login per staff member
+// (emr.user_account). The live loop charges and settles its visits too.
 //
 // hospital only ever writes to the source system through PostgreSQL; it must
 // never write to the data directory's bronze, CDM or index, and imports no

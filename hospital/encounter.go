@@ -12,6 +12,8 @@ type idAlloc struct {
 	patient, reg, diag, note                   int64
 	transfer, proc, vital, labOrder, labResult int64
 	medOrder, medAdmin, allergy, immun         int64
+	charge, rx, rxItem, treatment, exam        int64
+	dispense                                   int64
 }
 
 // next returns the id after *last and makes it the last one used.

@@ -134,7 +134,7 @@ func (sp *stayPlan) addDiagnosis(code string, t time.Time) bool {
 		return false
 	}
 	e.diags = append(e.diags, diagRow{ID: sp.ids.nextDiag(), RegID: e.reg.ID, PatientID: e.reg.PatientID, Cond: c,
-		Time: t, DoctorID: e.reg.DoctorID, Coding: sp.p.coding()})
+		Time: t, DoctorID: e.reg.DoctorID, Coding: sp.p.coding(), Acquired: true})
 	return true
 }
 

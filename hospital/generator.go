@@ -15,7 +15,9 @@ import (
 // departments, staff, the local dictionaries and opts.Patients patients with
 // their registrations, diagnoses, clinical notes and clinical record (ward
 // transfers, procedures, vital signs, lab orders and results, medication
-// orders and administrations, allergies, immunizations), covering opts.Days
+// orders and administrations, allergies, immunizations) and HIS records
+// (front pages, prescriptions, examinations, treatments, charges,
+// settlements, user accounts), covering opts.Days
 // days up to opts.Until, coded as opts.Profile says. With opts.TruthDir it
 // writes the ground truth there; with opts.FaultRate it injects
 // data-quality faults and lists them in faults.jsonl.
@@ -43,7 +45,7 @@ func Generate(ctx context.Context, db *pgxpool.Pool, opts Options) (Stats, error
 	if busy {
 		return Stats{}, ErrNotEmpty
 	}
-	g := &generator{opts: opts, start: opts.Until.AddDate(0, 0, -opts.Days), depts: staticDeptTable()}
+	g := &generator{opts: opts, start: opts.Until.AddDate(0, 0, -opts.Days), depts: staticDeptTable(), dispensed: map[stockKey]int64{}}
 	if g.truth, err = openTruth(opts.TruthDir); err != nil {
 		return Stats{}, fmt.Errorf("hospital: %w", err)
 	}
@@ -67,6 +69,9 @@ func (g *generator) run(ctx context.Context, db *pgxpool.Pool) (Stats, error) {
 			opts.Progress(to, opts.Patients)
 		}
 	}
+	if err := g.writeStock(ctx, db); err != nil {
+		return g.stats, fmt.Errorf("hospital: %w", err)
+	}
 	opts.Logger.Info("generated hospital", "rows", g.stats.Rows(), "registrations", g.stats.Registrations,
 		"notes", g.stats.Notes, "elapsed", time.Since(began).Round(time.Millisecond))
 	return g.stats, nil
@@ -80,6 +85,8 @@ type generator struct {
 	ids   idAlloc
 	stats Stats
 	truth *truthWriter // nil without TruthDir
+	// dispensed is what each pharmacy stock batch handed out so far.
+	dispensed map[stockKey]int64
 }
 
 // patientPlan is a patient with all their encounters, notes not yet written.

@@ -53,6 +53,12 @@ func TestGenerate(t *testing.T) {
 		for table, n := range map[string]int64{
 			"emr.department": stats.Departments, "emr.staff": stats.Staff, "emr.patient": stats.Patients,
 			"emr.registration": stats.Registrations, "emr.diagnosis": stats.Diagnoses, "emr.clinical_note": stats.Notes,
+			"emr.user_account": stats.Accounts, "emr.front_page": stats.FrontPages,
+			"emr.charge_item": stats.Charges, "emr.settlement": stats.Settlements,
+			"emr.prescription": stats.Prescriptions, "emr.prescription_item": stats.PrescriptionItems,
+			"emr.treatment":  stats.Treatments,
+			"emr.exam_order": stats.Exams, "emr.exam_result": stats.ExamResults,
+			"emr.pharmacy_stock": stats.Stock, "emr.dispensing": stats.Dispensings,
 		} {
 			assert.Equal(t, count(t, a, "SELECT count(*) FROM "+table), n, table)
 		}
@@ -63,6 +69,7 @@ func TestGenerate(t *testing.T) {
 	t.Run("invariants hold", func(t *testing.T) { checkInvariants(t, a) })
 	t.Run("generated history is well formed", func(t *testing.T) { checkGenerated(t, a, until) })
 	t.Run("content is realistic", func(t *testing.T) { checkContent(t, a) })
+	t.Run("HIS tables agree with the clinical record", func(t *testing.T) { checkHIS(t, a) })
 	t.Run("a non-empty EMR is refused", func(t *testing.T) {
 		_, err := hospital.Generate(ctx, a, opts)
 		assert.ErrorIs(t, err, hospital.ErrNotEmpty)

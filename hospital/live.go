@@ -251,8 +251,11 @@ func (l *Live) load(ctx context.Context) error {
 			(SELECT coalesce(max(note_id), 0) FROM emr.clinical_note),
 			(SELECT coalesce(max(vital_id), 0) FROM emr.vital_sign),
 			(SELECT coalesce(max(order_id), 0) FROM emr.lab_order),
-			(SELECT coalesce(max(result_id), 0) FROM emr.lab_result)`).Scan(&st.ids.patient, &st.ids.reg, &st.ids.diag, &st.ids.note,
-			&st.ids.vital, &st.ids.labOrder, &st.ids.labResult)
+			(SELECT coalesce(max(result_id), 0) FROM emr.lab_result),
+			(SELECT coalesce(max(charge_id), 0) FROM emr.charge_item),
+			(SELECT coalesce(max(rx_id), 0) FROM emr.prescription),
+			(SELECT coalesce(max(rx_item_id), 0) FROM emr.prescription_item)`).Scan(&st.ids.patient, &st.ids.reg, &st.ids.diag, &st.ids.note,
+			&st.ids.vital, &st.ids.labOrder, &st.ids.labResult, &st.ids.charge, &st.ids.rx, &st.ids.rxItem)
 		if err != nil {
 			return fmt.Errorf("read largest ids: %w", err)
 		}

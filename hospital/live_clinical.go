@@ -54,7 +54,7 @@ func (l *Live) labResults(ctx context.Context, tx pgx.Tx, now time.Time) (Op, er
 			return Op{}, err
 		}
 	}
-	return Op{Kind: OpLabResult, Table: "emr.lab_order", ID: o.ID, PatientID: o.PatientID, RegID: o.RegID}, nil
+	return Op{Kind: OpLabResult, Table: "emr.lab_order", ID: o.ID, PatientID: o.PatientID, RegID: o.RegID}, l.chargeLabResults(ctx, tx, sp)
 }
 
 // amendLabResult corrects the value of a random numeric lab result by up to

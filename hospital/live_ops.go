@@ -135,7 +135,10 @@ func (l *Live) writeVisit(ctx context.Context, tx pgx.Tx, p *profile, history []
 			return &e, err
 		}
 	}
-	return &e, insertNote(ctx, tx, p, &e, &e.notes[0])
+	if err := insertNote(ctx, tx, p, &e, &e.notes[0]); err != nil {
+		return &e, err
+	}
+	return &e, l.chargeVisit(ctx, tx, p, &e, now)
 }
 
 // discharge closes a random open inpatient stay now, or with a death, and
@@ -160,8 +163,11 @@ func (l *Live) discharge(ctx context.Context, tx pgx.Tx, now time.Time) (Op, err
 		return Op{}, fmt.Errorf("close registration %d: %w", g.ID, err)
 	}
 	n := l.newNote(g, noteDischarge, l.stayLanguage(p), g.Discharge)
+	if err := insertNote(ctx, tx, p, e, &n); err != nil {
+		return Op{}, err
+	}
 	return Op{Kind: OpDischarge, Table: "emr.registration", ID: g.ID, PatientID: g.PatientID, RegID: g.ID},
-		insertNote(ctx, tx, p, e, &n)
+		l.settleStay(ctx, tx, p, e)
 }
 
 // progressNote writes a progress note for a random open inpatient stay.

@@ -35,7 +35,8 @@ type Options struct {
 	// patient, Chinese patients as in ProfileCN and the others as in ProfileUS.
 	Profile string
 	// TruthDir, when set, receives the ground truth as JSON lines beside the
-	// data: notes.jsonl, episodes.jsonl, admissions.jsonl and faults.jsonl.
+	// data: notes.jsonl, episodes.jsonl, admissions.jsonl, faults.jsonl and
+	// exam_reports.jsonl (the findings of examination reports).
 	TruthDir string
 	// FaultRate is the share of candidate rows given a data-quality fault
 	// (0, the default, injects none).
@@ -114,17 +115,30 @@ type Stats struct {
 	Diagnoses     int64
 	Notes         int64
 	// Dictionaries counts the rows of emr.ward, lab_item, drug and local_code_map.
-	Dictionaries  int64
-	Transfers     int64 // emr.ward_transfer
-	Procedures    int64 // emr.procedure
-	Vitals        int64 // emr.vital_sign
-	LabOrders     int64 // emr.lab_order
-	LabResults    int64 // emr.lab_result
-	MedOrders     int64 // emr.med_order
-	MedAdmins     int64 // emr.med_admin
-	Allergies     int64 // emr.allergy
-	Immunizations int64 // emr.immunization
-	Merges        int64 // emr.patient_merge
+	Dictionaries      int64
+	Transfers         int64 // emr.ward_transfer
+	Procedures        int64 // emr.procedure
+	Vitals            int64 // emr.vital_sign
+	LabOrders         int64 // emr.lab_order
+	LabResults        int64 // emr.lab_result
+	MedOrders         int64 // emr.med_order
+	MedAdmins         int64 // emr.med_admin
+	Allergies         int64 // emr.allergy
+	Immunizations     int64 // emr.immunization
+	Merges            int64 // emr.patient_merge
+	Accounts          int64 // emr.user_account
+	FrontPages        int64 // emr.front_page
+	Prescriptions     int64 // emr.prescription
+	PrescriptionItems int64 // emr.prescription_item
+	Treatments        int64 // emr.treatment
+	Exams             int64 // emr.exam_order
+	ExamResults       int64 // emr.exam_result
+	Dispensings       int64 // emr.dispensing
+	Stock             int64 // emr.pharmacy_stock
+	Charges           int64 // emr.charge_item
+	Settlements       int64 // emr.settlement
+	// FrontPageLines counts emr.front_page_diagnosis and front_page_procedure rows.
+	FrontPageLines int64
 	// Faults counts the data-quality faults injected.
 	Faults int64
 }
@@ -133,5 +147,8 @@ type Stats struct {
 func (s Stats) Rows() int64 {
 	return s.Departments + s.Staff + s.Patients + s.Registrations + s.Diagnoses + s.Notes +
 		s.Dictionaries + s.Transfers + s.Procedures + s.Vitals + s.LabOrders + s.LabResults +
-		s.MedOrders + s.MedAdmins + s.Allergies + s.Immunizations + s.Merges
+		s.MedOrders + s.MedAdmins + s.Allergies + s.Immunizations + s.Merges +
+		s.Accounts + s.FrontPages + s.FrontPageLines + s.Charges + s.Settlements +
+		s.Prescriptions + s.PrescriptionItems + s.Treatments + s.Exams + s.ExamResults +
+		s.Dispensings + s.Stock
 }

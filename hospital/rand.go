@@ -20,6 +20,13 @@ const (
 	domainExtras
 	domainNoise
 	domainMerge
+	domainFrontPage
+	domainAccount
+	domainBilling
+	domainPrescription
+	domainTreatment
+	domainExam
+	domainStock
 )
 
 // mix64 is the splitmix64 finaliser: a bijective, well-diffusing hash.

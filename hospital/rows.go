@@ -54,6 +54,7 @@ type diagRow struct {
 	Time                 time.Time
 	DoctorID             int32
 	Coding               string
+	Acquired             bool // arose during the stay: not present on admission
 }
 
 func (d *diagRow) values() []any {

@@ -250,3 +250,181 @@ CREATE TABLE IF NOT EXISTS emr.patient_merge (
     merged_by             integer   REFERENCES emr.staff (staff_id)
 );
 CREATE INDEX IF NOT EXISTS patient_merge_surviving_idx ON emr.patient_merge (surviving_patient_id);
+
+-- Login accounts of the HIS, one per staff member.
+CREATE TABLE IF NOT EXISTS emr.user_account (
+    account_id  integer   PRIMARY KEY,
+    login_name  text      NOT NULL UNIQUE,
+    staff_id    integer   NOT NULL UNIQUE REFERENCES emr.staff (staff_id),
+    role        text      NOT NULL CHECK (role IN ('doctor', 'nurse', 'pharmacist', 'coder', 'admin')),
+    created_at  timestamp NOT NULL,
+    last_login  timestamp,
+    active      boolean   NOT NULL DEFAULT true
+);
+
+-- The medical-record front page (病案首页) of each discharged inpatient
+-- stay, as the coder completes it; a DRG grouper reads it with its
+-- diagnosis and procedure lines, which repeat the stay's emr.diagnosis
+-- and emr.procedure rows in coding order.
+CREATE TABLE IF NOT EXISTS emr.front_page (
+    reg_id               bigint    PRIMARY KEY REFERENCES emr.registration (reg_id) ON DELETE CASCADE,
+    chief_complaint      text      NOT NULL,
+    present_illness      text      NOT NULL,
+    admission_diagnosis  text      NOT NULL,
+    principal_code       text      NOT NULL,
+    principal_name       text      NOT NULL,
+    code_system          text      NOT NULL,
+    secondary_codes      text[]    NOT NULL,
+    los_days             integer   NOT NULL,
+    total_cost           numeric(12,2),      -- NULL until billed
+    disposition_code     text      NOT NULL,  -- 1 home, 2 transfer, 4 against advice, 5 died
+    coder_id             integer   REFERENCES emr.staff (staff_id),
+    coded_at             timestamp NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS emr.front_page_diagnosis (
+    reg_id                bigint  NOT NULL REFERENCES emr.front_page (reg_id) ON DELETE CASCADE,
+    seq                   integer NOT NULL,   -- 1 is the principal diagnosis
+    diag_id               bigint  REFERENCES emr.diagnosis (diag_id) ON DELETE SET NULL,
+    code                  text    NOT NULL,
+    code_system           text    NOT NULL,
+    name                  text    NOT NULL,
+    present_on_admission  boolean NOT NULL,
+    PRIMARY KEY (reg_id, seq)
+);
+
+CREATE TABLE IF NOT EXISTS emr.front_page_procedure (
+    reg_id        bigint    NOT NULL REFERENCES emr.front_page (reg_id) ON DELETE CASCADE,
+    seq           integer   NOT NULL,         -- 1 is the main procedure when there is one
+    proc_id       bigint    REFERENCES emr.procedure (proc_id) ON DELETE SET NULL,
+    code          text      NOT NULL,
+    code_system   text      NOT NULL,
+    name          text      NOT NULL,
+    performed_at  timestamp NOT NULL,
+    surgeon_id    integer   REFERENCES emr.staff (staff_id),
+    PRIMARY KEY (reg_id, seq)
+);
+
+-- Billing: what each registration was charged for, one row per billable
+-- clinical row (lab result, procedure, given dose, bed-day) and fee.
+CREATE TABLE IF NOT EXISTS emr.charge_item (
+    charge_id     bigint        PRIMARY KEY,
+    reg_id        bigint        NOT NULL REFERENCES emr.registration (reg_id) ON DELETE CASCADE,
+    charge_code   text          NOT NULL,      -- local charge code, e.g. LCREA, BED-GEN
+    category      text          NOT NULL CHECK (category IN ('registration', 'drug', 'lab', 'exam', 'procedure', 'bed', 'treatment', 'material')),
+    item_name     text          NOT NULL,
+    quantity      integer       NOT NULL,
+    unit_price    numeric(12,2) NOT NULL,
+    amount        numeric(12,2) NOT NULL,
+    charged_at    timestamp     NOT NULL,
+    source_table  text,                        -- the clinical row charged for
+    source_id     bigint
+);
+CREATE INDEX IF NOT EXISTS charge_item_reg_idx ON emr.charge_item (reg_id);
+CREATE INDEX IF NOT EXISTS charge_item_source_idx ON emr.charge_item (source_table, source_id);
+
+-- The settlement of a closed registration: Chinese medical insurance
+-- (insurance_type, fund and personal payment, CNY) or a US payer (billed,
+-- allowed and paid, USD).
+CREATE TABLE IF NOT EXISTS emr.settlement (
+    reg_id            bigint        PRIMARY KEY REFERENCES emr.registration (reg_id) ON DELETE CASCADE,
+    currency          text          NOT NULL CHECK (currency IN ('CNY', 'USD')),
+    total             numeric(12,2) NOT NULL,
+    insurance_type    text          CHECK (insurance_type IN ('城镇职工', '城乡居民', '自费')),
+    fund_payment      numeric(12,2),
+    personal_payment  numeric(12,2),
+    payer             text          CHECK (payer IN ('Medicare', 'Medicaid', 'commercial', 'self-pay')),
+    billed            numeric(12,2),
+    allowed           numeric(12,2),
+    paid              numeric(12,2),
+    settled_at        timestamp     NOT NULL
+);
+
+-- Outpatient and emergency prescriptions, one per type (western medicine
+-- or Chinese patent medicine) and registration, and their items.
+CREATE TABLE IF NOT EXISTS emr.prescription (
+    rx_id          bigint    PRIMARY KEY,
+    reg_id         bigint    NOT NULL REFERENCES emr.registration (reg_id) ON DELETE CASCADE,
+    doctor_id      integer   REFERENCES emr.staff (staff_id),
+    prescribed_at  timestamp NOT NULL,
+    rx_type        text      NOT NULL CHECK (rx_type IN ('western', 'chinese patent'))
+);
+CREATE INDEX IF NOT EXISTS prescription_reg_idx ON emr.prescription (reg_id);
+
+CREATE TABLE IF NOT EXISTS emr.prescription_item (
+    rx_item_id  bigint        PRIMARY KEY,
+    rx_id       bigint        NOT NULL REFERENCES emr.prescription (rx_id) ON DELETE CASCADE,
+    drug_id     integer       NOT NULL REFERENCES emr.drug (drug_id),
+    dose        numeric       NOT NULL,
+    route       text          NOT NULL,
+    frequency   text          NOT NULL,
+    days        integer       NOT NULL,
+    quantity    integer       NOT NULL,     -- units dispensed
+    unit_price  numeric(12,2) NOT NULL
+);
+CREATE INDEX IF NOT EXISTS prescription_item_rx_idx ON emr.prescription_item (rx_id);
+
+-- Non-drug treatments of inpatient stays (oxygen, nebulisation,
+-- physiotherapy, dialysis, wound care), one row per session.
+CREATE TABLE IF NOT EXISTS emr.treatment (
+    treatment_id  bigint    PRIMARY KEY,
+    reg_id        bigint    NOT NULL REFERENCES emr.registration (reg_id) ON DELETE CASCADE,
+    kind          text      NOT NULL CHECK (kind IN ('oxygen', 'nebulisation', 'physiotherapy', 'dialysis', 'wound care')),
+    name          text      NOT NULL,
+    name_zh       text      NOT NULL,
+    started_at    timestamp NOT NULL,
+    ended_at      timestamp,
+    performer_id  integer   REFERENCES emr.staff (staff_id)
+);
+CREATE INDEX IF NOT EXISTS treatment_reg_idx ON emr.treatment (reg_id);
+
+-- Examinations (检查): imaging and electrophysiology orders, and their
+-- reports (one per order, same exam_id) in the patient's language.
+CREATE TABLE IF NOT EXISTS emr.exam_order (
+    exam_id     bigint    PRIMARY KEY,
+    reg_id      bigint    NOT NULL REFERENCES emr.registration (reg_id) ON DELETE CASCADE,
+    exam_code   text      NOT NULL,          -- local exam code, e.g. XR-CHEST
+    modality    text      NOT NULL CHECK (modality IN ('XR', 'CT', 'US', 'ECG', 'MR')),
+    name        text      NOT NULL,
+    body_part   text      NOT NULL,
+    ordered_at  timestamp NOT NULL,
+    doctor_id   integer   REFERENCES emr.staff (staff_id)
+);
+CREATE INDEX IF NOT EXISTS exam_order_reg_idx ON emr.exam_order (reg_id);
+
+CREATE TABLE IF NOT EXISTS emr.exam_result (
+    exam_id      bigint    PRIMARY KEY REFERENCES emr.exam_order (exam_id) ON DELETE CASCADE,
+    language     text      NOT NULL,
+    findings     text      NOT NULL,
+    impression   text      NOT NULL,
+    abnormal     boolean   NOT NULL,
+    reported_by  integer   REFERENCES emr.staff (staff_id),
+    reported_at  timestamp NOT NULL
+);
+
+-- Pharmacy stock batches (one per drug, pharmacy and month received) and
+-- what was handed out from them: prescription items at the outpatient
+-- pharmacy, medication orders at the inpatient pharmacy. A batch's
+-- quantity_received is what it dispensed plus quantity_on_hand.
+CREATE TABLE IF NOT EXISTS emr.pharmacy_stock (
+    stock_id           integer PRIMARY KEY,
+    drug_id            integer NOT NULL REFERENCES emr.drug (drug_id),
+    location           text    NOT NULL CHECK (location IN ('outpatient', 'inpatient')),
+    batch_no           text    NOT NULL UNIQUE,
+    expiry_date        date    NOT NULL,
+    quantity_received  integer NOT NULL,
+    quantity_on_hand   integer NOT NULL CHECK (quantity_on_hand >= 0)
+);
+
+CREATE TABLE IF NOT EXISTS emr.dispensing (
+    dispense_id   bigint    PRIMARY KEY,
+    rx_item_id    bigint    REFERENCES emr.prescription_item (rx_item_id) ON DELETE CASCADE,
+    med_order_id  bigint    REFERENCES emr.med_order (med_order_id) ON DELETE CASCADE,
+    drug_id       integer   NOT NULL REFERENCES emr.drug (drug_id),
+    location      text      NOT NULL,
+    batch_no      text      NOT NULL,       -- emr.pharmacy_stock.batch_no, written once all batches are
+    dispensed_at  timestamp NOT NULL,
+    quantity      integer   NOT NULL CHECK (quantity > 0),
+    CHECK ((rx_item_id IS NULL) <> (med_order_id IS NULL))
+);
+CREATE INDEX IF NOT EXISTS dispensing_batch_idx ON emr.dispensing (batch_no);

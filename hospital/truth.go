@@ -11,7 +11,7 @@ import (
 )
 
 // truthFiles are the ground-truth files Generate writes into TruthDir.
-var truthFiles = []string{"episodes.jsonl", "admissions.jsonl", "faults.jsonl", "notes.jsonl"}
+var truthFiles = []string{"episodes.jsonl", "admissions.jsonl", "faults.jsonl", "notes.jsonl", "exam_reports.jsonl"}
 
 // truthWriter appends the ground truth of each committed batch to
 // TruthDir; a nil *truthWriter writes nothing.
