@@ -230,12 +230,15 @@ func TestPageAndHealth(t *testing.T) {
 	assert.NotContains(t, page, "http://", "no external resources")
 	assert.NotContains(t, page, "https://", "no external resources")
 
-	for path, ctype := range map[string]string{"/assets/app.js": "text/javascript", "/assets/style.css": "text/css"} {
-		rec = get(h, http.MethodGet, path)
-		require.Equal(t, http.StatusOK, rec.Code, path)
-		assert.Contains(t, rec.Header().Get("Content-Type"), ctype)
+	for _, tc := range []struct{ path, ctype, body string }{
+		{"/assets/app.js", "text/javascript", "use strict"},
+		{"/assets/style.css", "text/css", `"Noto Sans CJK SC"`},
+	} {
+		rec = get(h, http.MethodGet, tc.path)
+		require.Equal(t, http.StatusOK, rec.Code, tc.path)
+		assert.Contains(t, rec.Header().Get("Content-Type"), tc.ctype)
+		assert.Contains(t, rec.Body.String(), tc.body, tc.path)
 	}
-	assert.Contains(t, rec.Body.String(), `"Noto Sans CJK SC"`)
 }
 
 func TestNewValidates(t *testing.T) {
