@@ -18,7 +18,7 @@ type CompactOptions struct {
 	// MaxRows bounds the rows of one merged file (default 200,000).
 	MaxRows int64
 	// Grace is how long a replaced file stays on disk for readers that read
-	// the previous manifest (default one minute).
+	// the previous manifest (default ten minutes, longer than a build takes).
 	Grace time.Duration
 }
 
@@ -33,7 +33,7 @@ func (o *CompactOptions) defaults() {
 		o.MaxRows = 200000
 	}
 	if o.Grace <= 0 {
-		o.Grace = time.Minute
+		o.Grace = 10 * time.Minute
 	}
 }
 
