@@ -91,7 +91,7 @@ func TestClinicalRecord(t *testing.T) {
 // checkClinicalInvariants asserts that the clinical tables agree with the
 // registrations they belong to.
 func checkClinicalInvariants(t *testing.T, db *pgxpool.Pool, until time.Time) {
-	violations := []struct{ name, query string }{
+	violations := []violation{
 		{"vitals outside their encounter", `SELECT count(*) FROM emr.vital_sign v JOIN emr.registration g USING (reg_id)
 			WHERE v.taken_at < g.admit_time OR v.taken_at > coalesce(g.discharge_time, $1)`},
 		{"vitals of outpatient visits", `SELECT count(*) FROM emr.vital_sign v JOIN emr.registration g USING (reg_id) WHERE g.visit_type = 'O'`},
@@ -113,15 +113,7 @@ func checkClinicalInvariants(t *testing.T, db *pgxpool.Pool, until time.Time) {
 		{"ids that are not dense", `SELECT (SELECT max(vital_id) - count(*) FROM emr.vital_sign) + (SELECT max(result_id) - count(*) FROM emr.lab_result)
 			+ (SELECT max(admin_id) - count(*) FROM emr.med_admin) + (SELECT max(proc_id) - count(*) FROM emr.procedure)`},
 	}
-	for _, v := range violations {
-		t.Run(v.name, func(t *testing.T) {
-			var args []any
-			if strings.Contains(v.query, "$1") {
-				args = append(args, until)
-			}
-			assert.Zero(t, count(t, db, v.query, args...))
-		})
-	}
+	assertNoViolations(t, db, until, violations)
 }
 
 // checkSepsis asserts that every sepsis episode shows in the record: a
@@ -349,16 +341,7 @@ func testNoteTruth(t *testing.T, c *pgcluster.Cluster, rate float64) {
 	notes := readJSONL[noteLine](t, filepath.Join(truth, "notes.jsonl"))
 	require.EqualValues(t, count(t, db, `SELECT count(*) FROM emr.clinical_note`), len(notes))
 	checkExamTruth(t, db, truth)
-	bodies := map[int64]string{}
-	rows, err := db.Query(ctx, `SELECT note_id, body FROM emr.clinical_note`)
-	require.NoError(t, err)
-	for rows.Next() {
-		var id int64
-		var body string
-		require.NoError(t, rows.Scan(&id, &body))
-		bodies[id] = body
-	}
-	require.NoError(t, rows.Err())
+	bodies := textByID(t, db, `SELECT note_id, body FROM emr.clinical_note`)
 	assertions := map[string]int{}
 	withMain, altered := 0, 0
 	for _, n := range notes {

@@ -3,7 +3,6 @@ package hospital_test
 import (
 	"context"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -99,7 +98,7 @@ func checkCancellation(t *testing.T, db *pgxpool.Pool, opts hospital.Options) {
 // checkGenerated asserts what holds for a freshly generated history only:
 // Live later adds notes, deletes rows and writes around the clock.
 func checkGenerated(t *testing.T, db *pgxpool.Pool, until time.Time) {
-	violations := []struct{ name, query string }{
+	violations := []violation{
 		{"patients with other than 1 to 6 registrations", `SELECT count(*) FROM emr.patient p
 			WHERE (SELECT count(*) FROM emr.registration g WHERE g.patient_id = p.patient_id) NOT BETWEEN 1 AND 6`},
 		{"registrations with other than 1 to 4 diagnoses", `SELECT count(*) FROM emr.registration g
@@ -119,15 +118,7 @@ func checkGenerated(t *testing.T, db *pgxpool.Pool, until time.Time) {
 		{"ids that are not dense", `SELECT (SELECT max(patient_id) - count(*) FROM emr.patient) + (SELECT max(reg_id) - count(*) FROM emr.registration)
 			+ (SELECT max(diag_id) - count(*) FROM emr.diagnosis) + (SELECT max(note_id) - count(*) FROM emr.clinical_note)`},
 	}
-	for _, v := range violations {
-		t.Run(v.name, func(t *testing.T) {
-			var args []any
-			if strings.Contains(v.query, "$1") {
-				args = append(args, until)
-			}
-			assert.Zero(t, count(t, db, v.query, args...))
-		})
-	}
+	assertNoViolations(t, db, until, violations)
 }
 
 // checkContent asserts that the data looks like a hospital's.

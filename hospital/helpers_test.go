@@ -3,7 +3,9 @@ package hospital_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -35,6 +37,41 @@ func count(t *testing.T, db *pgxpool.Pool, query string, args ...any) int64 {
 	var n int64
 	require.NoError(t, db.QueryRow(context.Background(), query, args...).Scan(&n), query)
 	return n
+}
+
+// violation is a query counting the rows that break one rule; $1, when the
+// query uses it, is the end of the generated history.
+type violation struct{ name, query string }
+
+// assertNoViolations runs each violation query as a subtest and expects zero rows.
+func assertNoViolations(t *testing.T, db *pgxpool.Pool, until time.Time, violations []violation) {
+	t.Helper()
+	for _, v := range violations {
+		t.Run(v.name, func(t *testing.T) {
+			var args []any
+			if strings.Contains(v.query, "$1") {
+				args = append(args, until)
+			}
+			assert.Zero(t, count(t, db, v.query, args...))
+		})
+	}
+}
+
+// textByID reads a query of (id, text) rows into a map.
+func textByID(t *testing.T, db *pgxpool.Pool, query string) map[int64]string {
+	t.Helper()
+	out := map[int64]string{}
+	rows, err := db.Query(context.Background(), query)
+	require.NoError(t, err)
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var text string
+		require.NoError(t, rows.Scan(&id, &text))
+		out[id] = text
+	}
+	require.NoError(t, rows.Err())
+	return out
 }
 
 // invariants are queries counting rows that break a rule the EMR keeps both

@@ -1,7 +1,6 @@
 package hospital_test
 
 import (
-	"context"
 	"path/filepath"
 	"testing"
 
@@ -154,16 +153,7 @@ func checkExamTruth(t *testing.T, db *pgxpool.Pool, truth string) {
 	t.Helper()
 	lines := readJSONL[noteLine](t, filepath.Join(truth, "exam_reports.jsonl"))
 	require.EqualValues(t, count(t, db, `SELECT count(*) FROM emr.exam_result`), len(lines))
-	bodies := map[int64]string{}
-	rows, err := db.Query(context.Background(), `SELECT exam_id, findings FROM emr.exam_result`)
-	require.NoError(t, err)
-	for rows.Next() {
-		var id int64
-		var body string
-		require.NoError(t, rows.Scan(&id, &body))
-		bodies[id] = body
-	}
-	require.NoError(t, rows.Err())
+	bodies := textByID(t, db, `SELECT exam_id, findings FROM emr.exam_result`)
 	assertions := map[string]int{}
 	for _, l := range lines {
 		body, ok := bodies[l.ExamID]
