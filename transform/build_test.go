@@ -144,3 +144,38 @@ func TestSnapshotSchemaEqualsOHDSIDDL(t *testing.T) {
 		})
 	}
 }
+
+// TestBuildManyDeletes replays a table where thousands of row images are
+// followed by deletes in files of their own, as live ingest writes them
+// (a CI run once failed replaying a note delete whose data was an empty
+// string, which DuckDB's JSON functions reject).
+func TestBuildManyDeletes(t *testing.T) {
+	dir := t.TempDir()
+	log, err := bronze.Open(filepath.Join(dir, "bronze"))
+	require.NoError(t, err)
+	var batch []bronze.Change
+	batch = append(batch,
+		ch(1, 1, bronze.OpRead, "emr.patient", "[1]", `{"patient_id":1,"mrn":"MRN1","name":"A","sex":"M","birth_date":"1950-02-03","created_at":"2020-01-01 00:00:00"}`),
+		ch(1, 2, bronze.OpRead, "emr.registration", "[100]", `{"reg_id":100,"patient_id":1,"visit_type":"I","dept_id":1,"doctor_id":7,"admit_time":"2026-02-01 10:00:00","discharge_time":"2026-02-05 12:00:00","status":"closed"}`))
+	const notes = 30000
+	for i := int64(1); i <= notes; i++ {
+		key := fmt.Sprintf("[%d]", i)
+		batch = append(batch, ch(2, i, bronze.OpCreate, "emr.clinical_note", key,
+			fmt.Sprintf(`{"note_id":%d,"reg_id":100,"patient_id":1,"note_type":"progress","title":"t","language":"en","body":"b %d","author_id":7,"written_at":"2026-02-02 10:00:00"}`, i, i)))
+	}
+	batch = append(batch, ch(2, notes+1, bronze.OpCreate, "emr.clinical_note", "[999999]", `{"note_id":999999,`))
+	require.NoError(t, log.Append(batch, bronze.Checkpoint{Position: "0/2", SnapshotDone: true}))
+	for lsn := int64(3); lsn < 13; lsn++ { // deletes in files of their own, as live ingest writes them
+		batch = nil
+		for i := lsn - 2; i <= notes; i += 30 {
+			batch = append(batch, ch(lsn, i, bronze.OpDelete, "emr.clinical_note", fmt.Sprintf("[%d]", i), ""))
+		}
+		require.NoError(t, log.Append(batch, bronze.Checkpoint{Position: fmt.Sprintf("0/%d", lsn)}))
+	}
+	require.NoError(t, log.Close())
+
+	res, err := transform.Build(context.Background(), transform.Options{BronzeDir: filepath.Join(dir, "bronze"), Store: cdm.NewStore(filepath.Join(dir, "cdm"))})
+	require.NoError(t, err)
+	assert.EqualValues(t, notes-notes/3, res.Rows["note"])
+	assert.EqualValues(t, 1, res.Rows["cdw_quarantine"], "the row whose data is not JSON is quarantined, not fatal")
+}

@@ -39,6 +39,9 @@ var emrTables = []sourceTable{
 // earlier change; the latest change per key decides whether the row exists;
 // each column takes its value from the latest change that carried it, so an
 // update that omitted an unchanged TOASTed column keeps the earlier value.
+// A data value that is not valid JSON (deletes and truncates carry none)
+// becomes NULL first: json_exists and json_extract raise an error on it, and
+// one such row must not fail the whole build.
 func currentStateSQL(t sourceTable, files []string) string {
 	var src string
 	if len(files) == 0 {
@@ -57,7 +60,7 @@ func currentStateSQL(t sourceTable, files []string) string {
 		fmt.Fprintf(&sel, ", TRY_CAST(%s ->> '$' AS %s) AS %s", ident(c.name), c.typ, ident(c.name))
 	}
 	return fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
-WITH ev AS (SELECT lsn::HUGEINT * 4294967296 + seq AS ord, op, key, data FROM (%s)),
+WITH ev AS (SELECT lsn::HUGEINT * 4294967296 + seq AS ord, op, key, CASE WHEN json_valid(data) THEN data END AS data FROM (%s)),
 cut AS (SELECT coalesce(max(ord), -1) AS ord FROM ev WHERE op = 't'),
 live AS (SELECT ev.* FROM ev, cut WHERE ev.op <> 't' AND ev.ord > cut.ord),
 latest AS (SELECT key, arg_max(op, ord) AS last_op%s
