@@ -22,7 +22,8 @@ const QuarantineTable = "cdw_quarantine"
 
 // Options configures a build.
 type Options struct {
-	// BronzeDir is the bronze change log to read. Required.
+	// BronzeDir is the bronze root: one change log per source, each in its
+	// own subdirectory (see bronze.Set). Required.
 	BronzeDir string
 	// Store receives the snapshot. Required.
 	Store *cdm.Store
@@ -67,7 +68,7 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 		return Result{}, err
 	}
 	start := time.Now()
-	m, err := bronze.ReadManifest(opts.BronzeDir)
+	set, err := bronze.ReadSet(opts.BronzeDir)
 	if err != nil {
 		return Result{}, err
 	}
@@ -81,7 +82,7 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 		return Result{}, fmt.Errorf("transform: %w", err)
 	}
 	defer conn.Close()
-	if err := loadSources(ctx, conn, opts.BronzeDir, m); err != nil {
+	if err := loadSources(ctx, conn, set); err != nil {
 		return Result{}, err
 	}
 	staged, err := opts.Store.Stage()
@@ -93,7 +94,7 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	snap, err := opts.Store.Publish(staged, cdm.Snapshot{SourceLSN: m.Position, SourceRows: m.Rows, Tables: res.tables})
+	snap, err := opts.Store.Publish(staged, cdm.Snapshot{SourceLSN: set.Position(), SourceRows: set.Rows(), Tables: res.tables})
 	if err != nil {
 		return Result{}, err
 	}
@@ -104,14 +105,14 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 	for name, tf := range snap.Tables {
 		out.Rows[name] = tf.Rows
 	}
-	opts.Logger.Info("CDM snapshot published", "snapshot", snap.ID, "source_position", m.Position, "quarantined", res.quarantined, "took", out.Duration)
+	opts.Logger.Info("CDM snapshot published", "snapshot", snap.ID, "source_position", set.Position(), "quarantined", res.quarantined, "took", out.Duration)
 	return out, nil
 }
 
 // UpToDate reports whether the current snapshot already reflects everything
 // in bronze, so a build would change nothing.
 func UpToDate(opts Options) (bool, error) {
-	m, err := bronze.ReadManifest(opts.BronzeDir)
+	set, err := bronze.ReadSet(opts.BronzeDir)
 	if err != nil {
 		return false, err
 	}
@@ -122,7 +123,7 @@ func UpToDate(opts Options) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return cur.SourceLSN == m.Position && cur.SourceRows == m.Rows, nil
+	return cur.SourceLSN == set.Position() && cur.SourceRows == set.Rows(), nil
 }
 
 func openDuckDB(opts Options) (*sql.DB, error) {
@@ -147,9 +148,9 @@ func openDuckDB(opts Options) (*sql.DB, error) {
 	return db, nil
 }
 
-func loadSources(ctx context.Context, conn *sql.Conn, dir string, m bronze.Manifest) error {
+func loadSources(ctx context.Context, conn *sql.Conn, set bronze.Set) error {
 	for _, t := range emrTables {
-		if _, err := conn.ExecContext(ctx, currentStateSQL(t, m.Paths(dir, t.name))); err != nil {
+		if _, err := conn.ExecContext(ctx, currentStateSQL(t, set.Paths(t.name))); err != nil {
 			return fmt.Errorf("transform: replay bronze table %s: %w", t.name, err)
 		}
 	}

@@ -82,3 +82,53 @@ func TestCompactKeepsEveryChangeOnce(t *testing.T) {
 	assert.NoFileExists(t, filepath.Join(dir, m.Obsolete[0].Path))
 	assert.Equal(t, before, keys(t, dir))
 }
+
+func TestWritePartitionsByTableAndDayAndKeepsRejects(t *testing.T) {
+	dir := t.TempDir()
+	log, err := bronze.Open(dir)
+	require.NoError(t, err)
+	day1 := time.Date(2026, 3, 1, 23, 59, 0, 0, time.UTC)
+	changes := []bronze.Change{
+		{LSN: 1, Seq: 1, CommitTime: day1, Op: bronze.OpCreate, Table: "emr.a", Key: "[1]", Data: `{"id":1}`},
+		{LSN: 2, Seq: 1, CommitTime: day1.Add(2 * time.Minute), Op: bronze.OpCreate, Table: "emr.a", Key: "[2]", Data: `{"id":2}`},
+		{LSN: 2, Seq: 2, CommitTime: day1.Add(2 * time.Minute), Op: bronze.OpDelete, Table: "emr.b", Key: "[9]"},
+	}
+	big := make([]byte, bronze.MaxRejectPayload+10)
+	for i := range big {
+		big[i] = 'x'
+	}
+	rejects := []bronze.Reject{
+		bronze.NewReject("hl7:file", "a.hl7:3", "MSH-10 (control id) is empty", []byte("MSH|^~\\&|")),
+		bronze.NewReject("fhir:Patient.ndjson", "Patient.ndjson:7", "record of 65546 bytes exceeds the limit", big),
+	}
+	require.NoError(t, log.Write(bronze.Batch{Changes: changes, Rejects: rejects, Checkpoint: bronze.Checkpoint{Position: "p2"}}))
+	require.NoError(t, log.Close())
+
+	m, err := bronze.ReadManifest(dir)
+	require.NoError(t, err)
+	var paths []string
+	for _, f := range m.Files {
+		paths = append(paths, filepath.Dir(f.Path))
+	}
+	assert.ElementsMatch(t, []string{"changes/emr.a/2026-03-01", "changes/emr.a/2026-03-02", "changes/emr.b/2026-03-02"}, paths)
+	assert.EqualValues(t, 2, m.MaxLSN())
+	assert.EqualValues(t, 2, m.RejectCount)
+
+	got, err := bronze.ReadRejects(dir)
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	assert.Equal(t, "a.hl7:3", got[0].Position)
+	assert.Equal(t, "MSH-10 (control id) is empty", got[0].Reason)
+	assert.Len(t, got[1].Payload, bronze.MaxRejectPayload, "an oversized payload is cut")
+
+	// A crash after writing a rejects file but before the manifest leaves an orphan.
+	orphan := filepath.Join(dir, "rejects", "000000000777.parquet")
+	require.NoError(t, os.WriteFile(orphan, []byte("torn"), 0o644))
+	log, err = bronze.Open(dir)
+	require.NoError(t, err)
+	defer log.Close()
+	assert.NoFileExists(t, orphan)
+	got, err = bronze.ReadRejects(dir)
+	require.NoError(t, err)
+	assert.Len(t, got, 2)
+}

@@ -49,8 +49,8 @@ func (l *Log) Compact(o CompactOptions) (int, error) {
 	defer l.mu.Unlock()
 	l.removeExpired(time.Now(), o.Grace)
 	merged := 0
-	for _, table := range l.m.Tables() {
-		runs := l.smallRuns(table, o)
+	for _, part := range l.m.partitions() {
+		runs := l.smallRuns(part, o)
 		for _, run := range runs {
 			if err := l.mergeRun(run); err != nil {
 				return merged, err
@@ -61,12 +61,25 @@ func (l *Log) Compact(o CompactOptions) (int, error) {
 	return merged, nil
 }
 
-// smallRuns groups the table's small files into runs to merge, each at most
-// MaxRows rows, once there are at least MinFiles of them.
-func (l *Log) smallRuns(table string, o CompactOptions) [][]File {
+// partitions returns the distinct directories of the manifest's files.
+func (m Manifest) partitions() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, f := range m.Files {
+		if d := filepath.Dir(f.Path); !seen[d] {
+			seen[d] = true
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// smallRuns groups the small files of one partition (a table's day) into
+// runs to merge, each at most MaxRows rows, once there are at least MinFiles.
+func (l *Log) smallRuns(part string, o CompactOptions) [][]File {
 	var small []File
 	for _, f := range l.m.Files {
-		if f.Table == table && f.Rows < o.SmallRows {
+		if f.Rows < o.SmallRows && filepath.Dir(f.Path) == part {
 			small = append(small, f)
 		}
 	}
@@ -93,7 +106,7 @@ func (l *Log) smallRuns(table string, o CompactOptions) [][]File {
 // mergeRun writes the run's rows into one new file and swaps it in.
 func (l *Log) mergeRun(run []File) error {
 	seq := l.m.NextFile
-	rel := filepath.Join("changes", tableDir(run[0].Table), fmt.Sprintf("%012d.parquet", seq))
+	rel := filepath.Join(filepath.Dir(run[0].Path), fmt.Sprintf("%012d.parquet", seq))
 	path := filepath.Join(l.dir, rel)
 	out := File{Path: rel, Table: run[0].Table, MinLSN: run[0].MinLSN, MaxLSN: run[0].MaxLSN}
 	f, err := os.Create(path)

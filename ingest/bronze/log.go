@@ -78,16 +78,31 @@ type Checkpoint struct {
 	Source           string
 }
 
-// Append durably adds changes (one Parquet file per table) and records cp in
-// the manifest. When Append returns nil, the changes and the checkpoint
-// survive any crash; when it returns an error, neither is visible.
+// Batch is what one durable write adds: changes, the records refused
+// between them, and the source position they bring the log to.
+type Batch struct {
+	Changes    []Change
+	Rejects    []Reject
+	Checkpoint Checkpoint
+}
+
+// Append durably adds changes and records cp; see Write.
 func (l *Log) Append(changes []Change, cp Checkpoint) error {
+	return l.Write(Batch{Changes: changes, Checkpoint: cp})
+}
+
+// Write durably adds the batch: one Parquet file per table and commit day
+// under changes/<table>/<yyyy-mm-dd>/, one file of rejects under rejects/,
+// and the checkpoint, all in one manifest swap. When Write returns nil, the
+// batch survives any crash; when it returns an error, none of it is visible.
+func (l *Log) Write(b Batch) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	next := l.m
 	next.Version = 1
 	next.Files = append([]File(nil), l.m.Files...)
-	for _, group := range groupByTable(changes) {
+	next.Rejects = append([]File(nil), l.m.Rejects...)
+	for _, group := range groupByPartition(b.Changes) {
 		f, err := l.writeFile(next.NextFile, group)
 		if err != nil {
 			return err
@@ -99,18 +114,16 @@ func (l *Log) Append(changes []Change, cp Checkpoint) error {
 			next.LastCommit = last
 		}
 	}
-	if cp.Position != "" {
-		next.Position = cp.Position
+	if len(b.Rejects) > 0 {
+		f, err := l.writeRejects(next.NextFile, b.Rejects)
+		if err != nil {
+			return err
+		}
+		next.NextFile++
+		next.Rejects = append(next.Rejects, f)
+		next.RejectCount += f.Rows
 	}
-	if cp.SnapshotDone {
-		next.SnapshotDone = true
-	}
-	if cp.SnapshotPosition != "" {
-		next.SnapshotPosition = cp.SnapshotPosition
-	}
-	if cp.Source != "" {
-		next.Source = cp.Source
-	}
+	next.apply(b.Checkpoint)
 	if err := writeManifest(l.dir, next); err != nil {
 		return err
 	}
@@ -118,13 +131,30 @@ func (l *Log) Append(changes []Change, cp Checkpoint) error {
 	return nil
 }
 
+func (m *Manifest) apply(cp Checkpoint) {
+	if cp.Position != "" {
+		m.Position = cp.Position
+	}
+	if cp.SnapshotDone {
+		m.SnapshotDone = true
+	}
+	if cp.SnapshotPosition != "" {
+		m.SnapshotPosition = cp.SnapshotPosition
+	}
+	if cp.Source != "" {
+		m.Source = cp.Source
+	}
+}
+
 // Reset empties the log: every file and the manifest are removed. A door
 // uses it to restart an initial snapshot that did not complete.
 func (l *Log) Reset() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if err := os.RemoveAll(filepath.Join(l.dir, "changes")); err != nil {
-		return fmt.Errorf("bronze: reset: %w", err)
+	for _, sub := range []string{"changes", "rejects"} {
+		if err := os.RemoveAll(filepath.Join(l.dir, sub)); err != nil {
+			return fmt.Errorf("bronze: reset: %w", err)
+		}
 	}
 	if err := os.MkdirAll(filepath.Join(l.dir, "changes"), 0o755); err != nil {
 		return fmt.Errorf("bronze: reset: %w", err)
@@ -133,19 +163,31 @@ func (l *Log) Reset() error {
 	return writeManifest(l.dir, l.m)
 }
 
-func groupByTable(changes []Change) [][]Change {
+// groupByPartition splits changes by table and UTC commit day, keeping
+// their order within each group.
+func groupByPartition(changes []Change) [][]Change {
 	idx := map[string]int{}
 	var groups [][]Change
 	for _, c := range changes {
-		i, ok := idx[c.Table]
+		p := partitionDir(c)
+		i, ok := idx[p]
 		if !ok {
 			i = len(groups)
-			idx[c.Table] = i
+			idx[p] = i
 			groups = append(groups, nil)
 		}
 		groups[i] = append(groups[i], c)
 	}
 	return groups
+}
+
+// partitionDir is the directory, relative to the log, of c's partition.
+func partitionDir(c Change) string {
+	day := "undated"
+	if !c.CommitTime.IsZero() {
+		day = c.CommitTime.UTC().Format(time.DateOnly)
+	}
+	return filepath.Join("changes", tableDir(c.Table), day)
 }
 
 // tableDir turns emr.patient into a directory name that is safe on any file system.
@@ -159,21 +201,8 @@ func tableDir(table string) string {
 }
 
 func (l *Log) writeFile(seq int64, rows []Change) (File, error) {
-	rel := filepath.Join("changes", tableDir(rows[0].Table), fmt.Sprintf("%012d.parquet", seq))
-	path := filepath.Join(l.dir, rel)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return File{}, fmt.Errorf("bronze: %w", err)
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return File{}, fmt.Errorf("bronze: create %s: %w", rel, err)
-	}
-	w := parquet.NewGenericWriter[Change](f, parquet.Compression(&parquet.Zstd))
-	if _, err := w.Write(rows); err != nil {
-		f.Close()
-		return File{}, fmt.Errorf("bronze: write %s: %w", rel, err)
-	}
-	if err := closeSynced(w, f); err != nil {
+	rel := filepath.Join(partitionDir(rows[0]), fmt.Sprintf("%012d.parquet", seq))
+	if err := writeParquet(filepath.Join(l.dir, rel), rows); err != nil {
 		return File{}, fmt.Errorf("bronze: write %s: %w", rel, err)
 	}
 	out := File{Path: rel, Table: rows[0].Table, Rows: int64(len(rows)), MinLSN: rows[0].LSN, MaxLSN: rows[0].LSN}
@@ -184,8 +213,31 @@ func (l *Log) writeFile(seq int64, rows []Change) (File, error) {
 	return out, nil
 }
 
+// writeParquet writes rows as a new zstd-compressed Parquet file at path and
+// makes it and its directory entry durable; on error nothing is left behind.
+func writeParquet[T any](path string, rows []T) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := parquet.NewGenericWriter[T](f, parquet.Compression(&parquet.Zstd))
+	if _, err := w.Write(rows); err != nil {
+		f.Close()
+		os.Remove(path)
+		return err
+	}
+	if err := closeSynced(w, f); err != nil {
+		os.Remove(path)
+		return err
+	}
+	return nil
+}
+
 // closeSynced finishes a Parquet file and makes it and its directory entry durable.
-func closeSynced(w *parquet.GenericWriter[Change], f *os.File) error {
+func closeSynced[T any](w *parquet.GenericWriter[T], f *os.File) error {
 	if err := w.Close(); err != nil {
 		f.Close()
 		return err
@@ -210,20 +262,27 @@ func (l *Log) removeOrphans() error {
 	for _, o := range l.m.Obsolete {
 		listed[filepath.Clean(o.Path)] = true
 	}
+	for _, f := range l.m.Rejects {
+		listed[filepath.Clean(f.Path)] = true
+	}
 	var orphans []string
-	root := filepath.Join(l.dir, "changes")
-	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
+	for _, sub := range []string{"changes", "rejects"} {
+		err := filepath.WalkDir(filepath.Join(l.dir, sub), func(path string, d os.DirEntry, err error) error {
+			if errors.Is(err, os.ErrNotExist) {
+				return nil
+			}
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, _ := filepath.Rel(l.dir, path)
+			if !listed[rel] {
+				orphans = append(orphans, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("bronze: scan for orphan files: %w", err)
 		}
-		rel, _ := filepath.Rel(l.dir, path)
-		if !listed[rel] {
-			orphans = append(orphans, path)
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("bronze: scan for orphan files: %w", err)
 	}
 	sort.Strings(orphans)
 	for _, p := range orphans {

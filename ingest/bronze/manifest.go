@@ -32,6 +32,9 @@ type Manifest struct {
 	// reader of an earlier manifest can still need them.
 	Obsolete   []Obsolete `json:"obsolete,omitempty"`
 	Rows       int64      `json:"rows"`
+	// Rejects are the dead-letter files; RejectCount the records in them.
+	Rejects     []File `json:"rejects,omitempty"`
+	RejectCount int64  `json:"reject_count,omitempty"`
 	NextFile   int64      `json:"next_file"`
 	LastCommit time.Time  `json:"last_commit,omitempty"`
 	UpdatedAt  time.Time  `json:"updated_at"`
@@ -104,4 +107,14 @@ func (m Manifest) Tables() []string {
 		}
 	}
 	return out
+}
+
+// MaxLSN returns the highest LSN in the log (0 when empty). Doors whose
+// source has no global order of its own number their changes after it.
+func (m Manifest) MaxLSN() int64 {
+	var n int64
+	for _, f := range m.Files {
+		n = max(n, f.MaxLSN)
+	}
+	return n
 }

@@ -150,7 +150,7 @@ func ingestFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) er
 			return err
 		}
 		defer src.Close()
-		log, err := bronze.Open(c.layout().Bronze())
+		log, err := bronze.Open(c.layout().BronzeSource(pipeline.PostgresSource))
 		if err != nil {
 			return err
 		}

@@ -76,7 +76,7 @@ func Demo(ctx context.Context, o DemoOptions) (err error) {
 	if _, err := Simulate(ctx, pool, hospital.Options{Patients: o.Patients, Seed: o.Seed, Profile: o.Profile, FaultRate: o.FaultRate, TypoRate: o.TypoRate, TruthDir: o.Layout.Truth(), Logger: o.Logger}, o.Out); err != nil {
 		return err
 	}
-	log, err := bronze.Open(o.Layout.Bronze())
+	log, err := bronze.Open(o.Layout.BronzeSource(PostgresSource))
 	if err != nil {
 		return err
 	}

@@ -23,8 +23,14 @@ func (l Layout) PG() string { return filepath.Join(l.Root, "pg") }
 // Truth is where the synthetic hospital writes its ground truth (JSONL).
 func (l Layout) Truth() string { return filepath.Join(l.Root, "truth") }
 
-// Bronze is the bronze change log.
+// Bronze is the bronze root: one change log per source (see bronze.Set).
 func (l Layout) Bronze() string { return filepath.Join(l.Root, "bronze") }
+
+// PostgresSource names the bronze log of the PostgreSQL door.
+const PostgresSource = "postgres"
+
+// BronzeSource is the bronze log of the named source (door).
+func (l Layout) BronzeSource(name string) string { return filepath.Join(l.Bronze(), name) }
 
 // CDM is the store of published CDM snapshots.
 func (l Layout) CDM() string { return filepath.Join(l.Root, "cdm") }

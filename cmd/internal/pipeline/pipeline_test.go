@@ -276,7 +276,7 @@ func assertNoDuplicates(t *testing.T, layout pipeline.Layout) {
 
 func bronzeManifest(t *testing.T, layout pipeline.Layout) bronze.Manifest {
 	t.Helper()
-	m, err := bronze.ReadManifest(layout.Bronze())
+	m, err := bronze.ReadManifest(layout.BronzeSource(pipeline.PostgresSource))
 	require.NoError(t, err)
 	return m
 }

@@ -25,10 +25,11 @@ type statusSource struct {
 func (s *statusSource) status(ctx context.Context) (dashboards.PipelineStatus, error) {
 	now := time.Now().UTC()
 	st := dashboards.PipelineStatus{CheckedAt: now}
-	m, err := bronze.ReadManifest(s.layout.Bronze())
+	set, err := bronze.ReadSet(s.layout.Bronze())
 	if err != nil {
 		return st, err
 	}
+	m := set.Sources[PostgresSource]
 	st.BronzeLSN, st.LastChange = m.Position, m.LastCommit
 	if s.source != nil {
 		if err := s.source.QueryRow(ctx, "SELECT pg_current_wal_lsn()::text").Scan(&st.SourceLSN); err != nil {
@@ -36,7 +37,7 @@ func (s *statusSource) status(ctx context.Context) (dashboards.PipelineStatus, e
 		}
 	}
 	if snap, err := s.layout.Store().Current(); err == nil {
-		st.Snapshot, st.SnapshotCreated, st.SnapshotLSN = snap.ID, snap.Created, snap.SourceLSN
+		st.Snapshot, st.SnapshotCreated, st.SnapshotLSN = snap.ID, snap.Created, bronze.SplitPosition(snap.SourceLSN)[PostgresSource]
 	}
 	if s.index != nil {
 		st.IndexedSnapshot, _ = s.index.Snapshot()
