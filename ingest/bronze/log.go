@@ -124,6 +124,7 @@ func (l *Log) Write(b Batch) error {
 		next.RejectCount += f.Rows
 	}
 	next.apply(b.Checkpoint)
+	next.observe(int64(len(b.Changes)), time.Now().UTC())
 	if err := writeManifest(l.dir, next); err != nil {
 		return err
 	}

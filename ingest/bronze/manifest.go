@@ -37,6 +37,9 @@ type Manifest struct {
 	RejectCount int64  `json:"reject_count,omitempty"`
 	NextFile   int64      `json:"next_file"`
 	LastCommit time.Time  `json:"last_commit,omitempty"`
+	// Rate is the recent append rate in changes per second, smoothed over
+	// the last writes (see RateAt for the rate as of a given time).
+	Rate float64 `json:"rate,omitempty"`
 	UpdatedAt  time.Time  `json:"updated_at"`
 }
 
@@ -117,4 +120,25 @@ func (m Manifest) MaxLSN() int64 {
 		n = max(n, f.MaxLSN)
 	}
 	return n
+}
+
+// observe folds an append of rows changes, made at now, into Rate.
+func (m *Manifest) observe(rows int64, now time.Time) {
+	dt := now.Sub(m.UpdatedAt).Seconds()
+	if m.UpdatedAt.IsZero() || dt <= 0 {
+		return
+	}
+	inst := float64(rows) / max(dt, 0.05)
+	w := min(dt/10, 1) // a write 10 s after the last one replaces the history
+	m.Rate = w*inst + (1-w)*m.Rate
+}
+
+// RateAt returns the append rate as of now: Rate, decayed to zero when the
+// log has not been written for a while.
+func (m Manifest) RateAt(now time.Time) float64 {
+	idle := now.Sub(m.UpdatedAt)
+	if m.UpdatedAt.IsZero() || idle > time.Minute {
+		return 0
+	}
+	return m.Rate * max(0, 1-idle.Seconds()/60)
 }

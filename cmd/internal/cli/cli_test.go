@@ -56,6 +56,13 @@ func TestVerbsOnADataDirectory(t *testing.T) {
 	r := run(t, data, "ingest", "--once")
 	require.Zero(t, r.code, r.stderr)
 	assert.Contains(t, r.stderr, "ingest: bronze at")
+	r = run(t, data, "ingest", "status", "--format", "json")
+	require.Zero(t, r.code, r.stderr)
+	var status []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &status), r.stdout)
+	require.Len(t, status, 1)
+	assert.Equal(t, "postgres", status[0]["source"])
+	assert.NotEmpty(t, status[0]["position"])
 	r = run(t, data, "build")
 	require.Zero(t, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "person")
@@ -100,6 +107,8 @@ func TestErrorsAndUsage(t *testing.T) {
 		{"no snapshot yet", []string{"sql", "SELECT 1"}, 1, "no CDM snapshot"},
 		{"no search words", []string{"search"}, 2, "want the words"},
 		{"unknown flag", []string{"build", "--nope"}, 2, "flag provided but not defined"},
+		{"unknown door", []string{"ingest", "oracle"}, 2, `unknown door or command "oracle"`},
+		{"door flag", []string{"ingest", "status", "--nope"}, 2, "flag provided but not defined"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := run(t, data, tc.args...)

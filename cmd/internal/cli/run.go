@@ -10,9 +10,6 @@ import (
 	"github.com/cdw-dev/cdw/cmd/internal/pipeline"
 	"github.com/cdw-dev/cdw/hospital"
 	"github.com/cdw-dev/cdw/hospital/export"
-	"github.com/cdw-dev/cdw/ingest"
-	"github.com/cdw-dev/cdw/ingest/bronze"
-	"github.com/cdw-dev/cdw/internal/progress"
 	"github.com/cdw-dev/cdw/transform"
 )
 
@@ -20,7 +17,6 @@ func init() {
 	register(verb{name: "demo", summary: "run the whole data path on a synthetic hospital and serve the dashboards until Ctrl-C", flags: demoFlags})
 	register(verb{name: "serve", summary: "keep the CDM and notes index current with bronze and serve the dashboards and search API", flags: serveFlags})
 	register(verb{name: "simulate", summary: "write a synthetic hospital into the private PostgreSQL of the data directory", flags: simulateFlags})
-	register(verb{name: "ingest", summary: "stream the private PostgreSQL into the bronze change log until Ctrl-C (--once: stop when caught up)", flags: ingestFlags})
 	register(verb{name: "build", summary: "build the OMOP CDM snapshot from bronze and publish it", flags: buildFlags})
 }
 
@@ -136,49 +132,6 @@ func exportHospital(ctx context.Context, src *pipeline.Source, fhirDir, hl7File 
 	}
 	fmt.Fprintf(c.stderr, "simulate: %d HL7 v2.5.1 messages in %s (%s)\n", st.Messages, hl7File, st.Duration.Round(time.Millisecond))
 	return nil
-}
-
-func ingestFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) error {
-	var once bool
-	fs.BoolVar(&once, "once", false, "stop as soon as bronze has caught up with the source")
-	return func(ctx context.Context, args []string) error {
-		if err := needArgs(args, 0, "no arguments"); err != nil {
-			return err
-		}
-		src, err := pipeline.StartSource(ctx, c.layout(), c.logger)
-		if err != nil {
-			return err
-		}
-		defer src.Close()
-		log, err := bronze.Open(c.layout().BronzeSource(pipeline.PostgresSource))
-		if err != nil {
-			return err
-		}
-		defer log.Close()
-		bar := progress.New(c.stderr, "ingest", "changes", 0)
-		opts := ingest.PostgresOptions{ConnString: src.Cluster.ConnString(pipeline.SourceDB), Logger: c.logger,
-			Progress: func(p ingest.Progress) { bar.SetTotal(p.Total); bar.Set(p.Rows) }}
-		if once {
-			opts.StatusInterval = time.Second // acknowledge promptly, so catching up is seen soon
-		}
-		door, err := ingest.NewPostgres(log, opts)
-		if err != nil {
-			return err
-		}
-		rctx, cancel := context.WithCancel(ctx)
-		defer cancel()
-		if once {
-			go func() {
-				pipeline.WaitCaughtUp(rctx, src.Pool, door)
-				cancel()
-			}()
-		}
-		err = door.Run(rctx)
-		m := log.Manifest()
-		bar.Finish(m.Rows)
-		fmt.Fprintf(c.stderr, "ingest: bronze at %s with %d changes in %d files\n", m.Position, m.Rows, len(m.Files))
-		return err
-	}
 }
 
 func buildFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) error {
