@@ -60,6 +60,9 @@ func TestEndpoints(t *testing.T) {
 				{"name": "cdc", "status": "ok", "detail": "streaming", "updated_at": "2024-03-15T09:59:50Z"},
 				{"name": "transform", "status": "behind", "detail": "15 KiB of WAL not yet in the CDM", "updated_at": "2024-03-15T09:00:00Z"},
 				{"name": "search", "status": "error", "detail": "index build failed: disk full", "updated_at": "2024-03-15T08:00:00Z"}],
+			"doors": [
+				{"source": "hl7", "position": "{\"mllp\":\"ctl-9912\"}", "changes": 1204, "rate_per_s": 3.5, "errors": 2, "last_change": "2024-03-15T09:59:40Z"},
+				{"source": "postgres", "position": "0/1A2B3C40", "changes": 98765, "rate_per_s": 120.25, "errors": 0, "last_change": "2024-03-15T09:59:48Z"}],
 			"checked_at": "2024-03-15T10:00:00Z",
 			"last_change_age_seconds": 12, "snapshot_age_seconds": 3600}`},
 	} {
@@ -164,7 +167,7 @@ func TestPipeline(t *testing.T) {
 		rec := get(newServer(t, dashboards.Options{Warehouse: w, Status: empty}).Handler(), http.MethodGet, "/api/pipeline")
 		require.Equal(t, http.StatusOK, rec.Code)
 		assert.JSONEq(t, `{"running": true, "source_lsn": "", "bronze_lsn": "", "snapshot_lsn": "",
-			"bronze_lag_bytes": 0, "snapshot_lag_bytes": 0, "snapshot": "", "indexed_snapshot": "", "stages": []}`, rec.Body.String())
+			"bronze_lag_bytes": 0, "snapshot_lag_bytes": 0, "snapshot": "", "indexed_snapshot": "", "stages": [], "doors": []}`, rec.Body.String())
 	})
 	t.Run("status fails", func(t *testing.T) {
 		logger, buf := bufferLogger()

@@ -130,6 +130,10 @@ func fixtureStatus(context.Context) (dashboards.PipelineStatus, error) {
 			{Name: "transform", Status: dashboards.StageBehind, Detail: "15 KiB of WAL not yet in the CDM", UpdatedAt: time.Date(2024, 3, 15, 9, 0, 0, 0, time.UTC)},
 			{Name: "search", Status: dashboards.StageError, Detail: "index build failed: disk full", UpdatedAt: time.Date(2024, 3, 15, 8, 0, 0, 0, time.UTC)},
 		},
+		Doors: []dashboards.Door{
+			{Source: "hl7", Position: `{"mllp":"ctl-9912"}`, Changes: 1204, Rate: 3.5, Errors: 2, LastChange: time.Date(2024, 3, 15, 9, 59, 40, 0, time.UTC)},
+			{Source: "postgres", Position: "0/1A2B3C40", Changes: 98765, Rate: 120.25, LastChange: time.Date(2024, 3, 15, 9, 59, 48, 0, time.UTC)},
+		},
 		CheckedAt: today,
 	}, nil
 }

@@ -20,6 +20,7 @@ type PipelineStatus struct {
 	IndexedSnapshot string    `json:"indexed_snapshot"`          // snapshot the notes index reflects
 	LastChange      time.Time `json:"last_change,omitzero"`      // commit time of the newest change in bronze
 	Stages          []Stage   `json:"stages"`                    // one per pipeline stage
+	Doors           []Door    `json:"doors"`                     // one per ingest source, as cdw ingest status shows them
 	CheckedAt       time.Time `json:"checked_at,omitzero"`       // when this status was taken
 }
 
@@ -29,6 +30,18 @@ type Stage struct {
 	Status    string    `json:"status"` // StageOK, StageBehind or StageError
 	Detail    string    `json:"detail"`
 	UpdatedAt time.Time `json:"updated_at,omitzero"`
+}
+
+// Door is one ingest source's position in bronze: what `cdw ingest status`
+// prints for it.
+type Door struct {
+	Source     string    `json:"source"`
+	Position   string    `json:"position"`
+	Changes    int64     `json:"changes"`
+	Rate       float64   `json:"rate_per_s"`
+	Errors     int64     `json:"errors"`
+	LastChange time.Time `json:"last_change,omitzero"`
+	UpdatedAt  time.Time `json:"updated_at,omitzero"`
 }
 
 // Stage statuses, coloured green, amber and red on the page.
@@ -68,6 +81,9 @@ func (s *Server) servePipeline(w http.ResponseWriter, r *http.Request) {
 	}
 	if st.Stages == nil {
 		st.Stages = []Stage{}
+	}
+	if st.Doors == nil {
+		st.Doors = []Door{}
 	}
 	now := s.now()
 	s.writeJSON(w, r, http.StatusOK, pipelineAnswer{

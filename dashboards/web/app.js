@@ -146,7 +146,14 @@
       el("tbody", {}, ...p.stages.map((s) => el("tr", { class: "stage " + s.status },
         el("th", {}, s.name), el("td", {}, badge(s.status)), el("td", {}, s.detail || ""),
         el("td", {}, s.updated_at ? new Date(s.updated_at).toLocaleTimeString() : "—")))));
-    body.replaceChildren(lag, stages);
+    const doors = el("table", { class: "doors" },
+      el("thead", {}, el("tr", {}, el("th", {}, "Ingest door ", el("span", { lang: "zh-CN" }, "接入")), el("th", {}, "Position"),
+        el("th", {}, "Changes"), el("th", {}, "Rate /s"), el("th", {}, "Errors"), el("th", {}, "Last change"))),
+      el("tbody", {}, ...(p.doors || []).map((d) => el("tr", { class: "door" + (d.errors > 0 ? " has-errors" : "") },
+        el("th", {}, d.source), el("td", { class: "mono" }, d.position || "—"), el("td", { class: "num" }, d.changes.toLocaleString()),
+        el("td", { class: "num" }, d.rate_per_s.toFixed(1)), el("td", { class: "num" }, d.errors.toLocaleString()),
+        el("td", {}, d.last_change ? new Date(d.last_change).toLocaleString() : "—")))));
+    body.replaceChildren(lag, stages, doors);
     setText("pipeline-checked", p.checked_at ? "checked " + new Date(p.checked_at).toLocaleTimeString() : "");
   }
 

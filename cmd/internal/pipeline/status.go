@@ -30,6 +30,11 @@ func (s *statusSource) status(ctx context.Context) (dashboards.PipelineStatus, e
 		return st, err
 	}
 	m := set.Sources[PostgresSource]
+	for _, name := range set.Names() {
+		sm := set.Sources[name]
+		st.Doors = append(st.Doors, dashboards.Door{Source: name, Position: sm.Position, Changes: sm.Rows,
+			Rate: sm.RateAt(now), Errors: sm.RejectCount, LastChange: sm.LastCommit, UpdatedAt: sm.UpdatedAt})
+	}
 	st.BronzeLSN, st.LastChange = m.Position, m.LastCommit
 	if s.source != nil {
 		if err := s.source.QueryRow(ctx, "SELECT pg_current_wal_lsn()::text").Scan(&st.SourceLSN); err != nil {
