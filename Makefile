@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/cdw
 ARGS    ?=
 
-.PHONY: demo test build setup bench
+.PHONY: demo test build setup bench fuzz
 
 ## demo: install what is missing, build cdw and run the whole data path on a synthetic hospital
 demo: setup build
@@ -13,6 +13,7 @@ demo: setup build
 test: setup
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 40m ./...
+	./scripts/fuzz.sh
 
 build:
 	$(GO) build -o $(BIN) ./cmd/cdw
@@ -23,3 +24,7 @@ setup:
 ## bench: benchmarks (outside the test suite); results go to docs/BENCHMARKS.md
 bench: setup
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./...
+
+## fuzz: fuzz every parser for FUZZTIME each (default 10s; make test runs it too)
+fuzz:
+	./scripts/fuzz.sh
