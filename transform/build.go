@@ -85,6 +85,9 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 	if err := loadSources(ctx, conn, set); err != nil {
 		return Result{}, err
 	}
+	if err := loadFHIR(ctx, conn, set, opts.Store); err != nil {
+		return Result{}, err
+	}
 	staged, err := opts.Store.Stage()
 	if err != nil {
 		return Result{}, err
@@ -176,17 +179,23 @@ func mapAndWrite(ctx context.Context, conn *sql.Conn, dir, buildDate string) (wr
 		return written{}, fmt.Errorf("transform: %w", err)
 	}
 	for _, mp := range mappings {
-		if _, err := conn.ExecContext(ctx, strings.ReplaceAll(mp.insert, "%[1]s", buildDate)); err != nil {
-			return written{}, fmt.Errorf("transform: fill %s: %w", mp.table, err)
+		steps := []mapping{mp}
+		if fm, ok := fhirMappings[mp.table]; ok {
+			steps = append(steps, fm)
 		}
-		if mp.quarantine != "" {
-			if _, err := conn.ExecContext(ctx, "INSERT INTO "+QuarantineTable+" "+mp.quarantine); err != nil {
-				return written{}, fmt.Errorf("transform: quarantine for %s: %w", mp.table, err)
+		for _, st := range steps {
+			if _, err := conn.ExecContext(ctx, strings.ReplaceAll(st.insert, "%[1]s", buildDate)); err != nil {
+				return written{}, fmt.Errorf("transform: fill %s: %w", st.table, err)
+			}
+			if st.quarantine != "" {
+				if _, err := conn.ExecContext(ctx, "INSERT INTO "+QuarantineTable+" "+st.quarantine); err != nil {
+					return written{}, fmt.Errorf("transform: quarantine for %s: %w", st.table, err)
+				}
 			}
 		}
 	}
 	out := written{tables: map[string]cdm.TableFile{}}
-	for _, name := range append(OMOPTables(), QuarantineTable) {
+	for _, name := range append(OMOPTables(), QuarantineTable, IDMapTable) {
 		file := name + ".parquet"
 		q := fmt.Sprintf("COPY (SELECT * FROM %s ORDER BY 1) TO %s (FORMAT parquet, COMPRESSION zstd)", ident(name), quote(filepath.Join(dir, file)))
 		if _, err := conn.ExecContext(ctx, q); err != nil {

@@ -1,0 +1,149 @@
+package transform
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/cdw-dev/cdw/cdm"
+	"github.com/cdw-dev/cdw/ingest/bronze"
+)
+
+// IDMapTable keeps, across builds, the OMOP id given to each source record
+// that has no integer id of its own (FHIR resources): the same resource
+// always gets the same id. It is published with every snapshot.
+const IDMapTable = "cdw_id_map"
+
+// fhirIDBase is where ids for FHIR-sourced rows start, above any id the EMR
+// door's integer keys take, so that both sources can feed one CDM.
+const fhirIDBase = 1_000_000_000
+
+// fhirTypes are the FHIR resource types the CDM is filled from, in
+// dependency order (a Condition needs its Patient and Encounter).
+var fhirTypes = []string{"Patient", "Encounter", "Condition", "DocumentReference"}
+
+// fhirView is the temporary table holding a resource type's current state.
+func fhirView(typ string) string { return "fhir_" + strings.ToLower(typ) }
+
+// fhirStateSQL builds the statement that replays a FHIR resource type's
+// bronze files into its current resources: the latest version per id, unless
+// the latest change deleted it. A resource is replaced whole, never merged.
+func fhirStateSQL(typ string, files []string) string {
+	src := "SELECT * FROM (VALUES (0::BIGINT, 0::BIGINT, '', '', '')) v(lsn, seq, op, key, data) WHERE false"
+	if len(files) > 0 {
+		quoted := make([]string, len(files))
+		for i, f := range files {
+			quoted[i] = quote(f)
+		}
+		src = fmt.Sprintf("SELECT lsn, seq, op, key, data FROM read_parquet([%s])", strings.Join(quoted, ", "))
+	}
+	return fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
+WITH ev AS (SELECT lsn::HUGEINT * 4294967296 + seq AS ord, op, key, CASE WHEN json_valid(data) THEN data END AS data FROM (%s)),
+cut AS (SELECT coalesce(max(ord), -1) AS ord FROM ev WHERE op = 't'),
+live AS (SELECT ev.* FROM ev, cut WHERE ev.op <> 't' AND ev.ord > cut.ord),
+latest AS (SELECT key, arg_max(op, ord) AS last_op, arg_max(data, ord) AS data FROM live GROUP BY key)
+SELECT key AS _key, data ->> '$.id' AS id, data::JSON AS res FROM latest WHERE last_op <> 'd' AND data IS NOT NULL`, fhirView(typ), src)
+}
+
+// loadFHIR replays the FHIR resources and gives every resource an OMOP id:
+// the one it had in the previous snapshot's id map, or a new one after the
+// largest given so far.
+func loadFHIR(ctx context.Context, conn *sql.Conn, set bronze.Set, store *cdm.Store) error {
+	for _, typ := range fhirTypes {
+		if _, err := conn.ExecContext(ctx, fhirStateSQL(typ, set.Paths("fhir."+typ))); err != nil {
+			return fmt.Errorf("transform: replay bronze table fhir.%s: %w", typ, err)
+		}
+	}
+	prev := "SELECT * FROM (VALUES ('', '', 0::BIGINT)) v(kind, source_key, id) WHERE false"
+	cur, err := store.Current()
+	switch {
+	case err == nil:
+		if p, ok := cur.Path(IDMapTable); ok {
+			prev = "SELECT kind, source_key, id FROM read_parquet(" + quote(p) + ")"
+		}
+	case !errors.Is(err, cdm.ErrNoSnapshot):
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+IDMapTable+" AS "+prev); err != nil {
+		return fmt.Errorf("transform: load the id map: %w", err)
+	}
+	for _, typ := range fhirTypes {
+		kind := quote("fhir." + typ)
+		q := fmt.Sprintf(`INSERT INTO %[1]s
+SELECT %[2]s, f.id, (SELECT coalesce(max(id), %[4]d) FROM %[1]s) + row_number() OVER (ORDER BY f.id)
+FROM %[3]s f WHERE f.id IS NOT NULL AND f.id NOT IN (SELECT source_key FROM %[1]s WHERE kind = %[2]s)`, IDMapTable, kind, fhirView(typ), fhirIDBase)
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("transform: give ids to fhir.%s: %w", typ, err)
+		}
+	}
+	return nil
+}
+
+// fhirRef resolves a FHIR reference element (e.g. $.subject) of the resource
+// column res to the OMOP id of the resource of type typ it points to.
+func fhirRef(res, path, typ string) string {
+	return fmt.Sprintf(`(SELECT m.id FROM %s m WHERE m.kind = 'fhir.%s' AND m.source_key = regexp_extract(%s ->> '%s', '(?:^|/)%s/([^/]+)$', 1))`,
+		IDMapTable, typ, res, path, typ)
+}
+
+// fhirID is the OMOP id of the resource in column f.id of type typ.
+func fhirID(typ string) string {
+	return fmt.Sprintf(`(SELECT m.id FROM %s m WHERE m.kind = 'fhir.%s' AND m.source_key = f.id)`, IDMapTable, typ)
+}
+
+// fhirMappings fill the OMOP tables from FHIR resources; each runs after the
+// EMR mapping of the same table (see mappings).
+var fhirMappings = map[string]mapping{
+	"person": {table: "person", insert: `
+INSERT INTO person
+SELECT ` + fhirID("Patient") + `,
+       CASE f.res ->> '$.gender' WHEN 'male' THEN 8507 WHEN 'female' THEN 8532 ELSE 0 END,
+       year(b), month(b), day(b), b::TIMESTAMP, 0, 0, NULL, NULL, NULL,
+       left(coalesce(f.res ->> '$.identifier[0].value', 'Patient/' || f.id), 50), left(f.res ->> '$.gender', 50), 0, NULL, 0, NULL, 0
+FROM (SELECT *, TRY_CAST(res ->> '$.birthDate' AS DATE) AS b FROM fhir_patient) f WHERE b IS NOT NULL`,
+		quarantine: `SELECT 'fhir.Patient', _key, 'Patient/' || coalesce(id, '?') || ': no valid birthDate' FROM fhir_patient WHERE TRY_CAST(res ->> '$.birthDate' AS DATE) IS NULL`},
+	"visit_occurrence": {table: "visit_occurrence", insert: `
+INSERT INTO visit_occurrence
+SELECT ` + fhirID("Encounter") + `, p.person_id,
+       CASE f.res ->> '$.class.code' WHEN 'IMP' THEN 9201 WHEN 'ACUTE' THEN 9201 WHEN 'AMB' THEN 9202 WHEN 'EMER' THEN 9203 ELSE 0 END,
+       s::DATE, s, coalesce(e::DATE, greatest(DATE '%[1]s', s::DATE)), e,
+       32817, NULL, NULL, left('Encounter/' || f.id, 50), 0, 0, NULL, 0, NULL, NULL
+FROM (SELECT *, TRY_CAST(res ->> '$.period.start' AS TIMESTAMPTZ)::TIMESTAMP AS s, TRY_CAST(res ->> '$.period.end' AS TIMESTAMPTZ)::TIMESTAMP AS e,
+             ` + fhirRef("res", "$.subject.reference", "Patient") + ` AS pid FROM fhir_encounter) f
+JOIN person p ON p.person_id = f.pid WHERE f.s IS NOT NULL`,
+		quarantine: `SELECT 'fhir.Encounter', _key, 'Encounter/' || coalesce(id, '?') || CASE WHEN TRY_CAST(res ->> '$.period.start' AS TIMESTAMPTZ) IS NULL THEN ': no valid period.start' ELSE ': subject ' || coalesce(res ->> '$.subject.reference', 'missing') || ' is not in PERSON' END
+FROM fhir_encounter f WHERE TRY_CAST(res ->> '$.period.start' AS TIMESTAMPTZ) IS NULL
+   OR NOT EXISTS (SELECT 1 FROM person p WHERE p.person_id = ` + fhirRef("f.res", "$.subject.reference", "Patient") + `)`},
+	"condition_occurrence": {table: "condition_occurrence", insert: `
+INSERT INTO condition_occurrence
+SELECT ` + fhirID("Condition") + `, v.person_id, 0, coalesce(t, v.visit_start_datetime)::DATE, coalesce(t, v.visit_start_datetime),
+       NULL, NULL, 32817, 0, NULL, NULL, v.visit_occurrence_id, NULL,
+       left(f.res ->> '$.code.coding[0].code', 50), 0, left(f.res ->> '$.verificationStatus.coding[0].code', 50)
+FROM (SELECT *, TRY_CAST(coalesce(res ->> '$.onsetDateTime', res ->> '$.recordedDate') AS TIMESTAMPTZ)::TIMESTAMP AS t,
+             ` + fhirRef("res", "$.encounter.reference", "Encounter") + ` AS vid FROM fhir_condition) f
+JOIN visit_occurrence v ON v.visit_occurrence_id = f.vid
+WHERE f.res ->> '$.code.coding[0].code' IS NOT NULL`,
+		quarantine: `SELECT 'fhir.Condition', _key, 'Condition/' || coalesce(id, '?') || CASE WHEN res ->> '$.code.coding[0].code' IS NULL THEN ': no code' ELSE ': encounter ' || coalesce(res ->> '$.encounter.reference', 'missing') || ' is not in VISIT_OCCURRENCE' END
+FROM fhir_condition f WHERE res ->> '$.code.coding[0].code' IS NULL
+   OR NOT EXISTS (SELECT 1 FROM visit_occurrence v WHERE v.visit_occurrence_id = ` + fhirRef("f.res", "$.encounter.reference", "Encounter") + `)`},
+	"note": {table: "note", insert: `
+INSERT INTO note
+SELECT ` + fhirID("DocumentReference") + `, v.person_id, t::DATE, t, 32817, 0,
+       left(coalesce(f.res ->> '$.content[0].attachment.title', f.res ->> '$.description', f.res ->> '$.type.text', f.res ->> '$.type.coding[0].display'), 250),
+       f.body, 32678, CASE WHEN f.res ->> '$.content[0].attachment.language' LIKE 'en%%' THEN 4180186 ELSE 0 END,
+       NULL, v.visit_occurrence_id, NULL, left(f.res ->> '$.type.coding[0].code', 50), NULL, NULL
+FROM (SELECT *, TRY_CAST(res ->> '$.date' AS TIMESTAMPTZ)::TIMESTAMP AS t,
+             TRY(decode(from_base64(res ->> '$.content[0].attachment.data'))) AS body,
+             ` + fhirRef("res", "$.context.encounter[0].reference", "Encounter") + ` AS vid FROM fhir_documentreference) f
+JOIN visit_occurrence v ON v.visit_occurrence_id = f.vid
+WHERE f.t IS NOT NULL AND f.body IS NOT NULL`,
+		quarantine: `SELECT 'fhir.DocumentReference', _key, 'DocumentReference/' || coalesce(id, '?') || CASE
+       WHEN TRY_CAST(res ->> '$.date' AS TIMESTAMPTZ) IS NULL THEN ': no valid date'
+       WHEN TRY(decode(from_base64(res ->> '$.content[0].attachment.data'))) IS NULL THEN ': no UTF-8 text in content[0].attachment.data'
+       ELSE ': encounter ' || coalesce(res ->> '$.context.encounter[0].reference', 'missing') || ' is not in VISIT_OCCURRENCE' END
+FROM fhir_documentreference f WHERE TRY_CAST(res ->> '$.date' AS TIMESTAMPTZ) IS NULL
+   OR TRY(decode(from_base64(res ->> '$.content[0].attachment.data'))) IS NULL
+   OR NOT EXISTS (SELECT 1 FROM visit_occurrence v WHERE v.visit_occurrence_id = ` + fhirRef("f.res", "$.context.encounter[0].reference", "Encounter") + `)`},
+}
