@@ -127,7 +127,7 @@ func (l *Log) mergeRun(run []File) error {
 		out.Rows += in.Rows
 		out.MinLSN, out.MaxLSN = min(out.MinLSN, in.MinLSN), max(out.MaxLSN, in.MaxLSN)
 	}
-	if err := closeSynced(w, f); err != nil {
+	if err := closeSynced(w, f, true); err != nil {
 		os.Remove(path)
 		return fmt.Errorf("bronze: compact into %s: %w", rel, err)
 	}

@@ -3,8 +3,10 @@ package bronze
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/cdw-dev/cdw/internal/fsutil"
 )
@@ -102,26 +105,30 @@ func (l *Log) Write(b Batch) error {
 	next.Version = 1
 	next.Files = append([]File(nil), l.m.Files...)
 	next.Rejects = append([]File(nil), l.m.Rejects...)
-	for _, group := range groupByPartition(b.Changes) {
-		f, err := l.writeFile(next.NextFile, group)
-		if err != nil {
-			return err
-		}
+	groups := groupByPartition(b.Changes)
+	files := make([]File, len(groups))
+	for i, g := range groups {
+		files[i] = fileFor(next.NextFile, g)
 		next.NextFile++
+	}
+	var rejects File
+	if len(b.Rejects) > 0 {
+		rejects = File{Path: filepath.Join("rejects", fmt.Sprintf("%012d.parquet", next.NextFile)), Rows: int64(len(b.Rejects))}
+		next.NextFile++
+	}
+	if err := l.writeAll(groups, files, b.Rejects, rejects.Path); err != nil {
+		return err
+	}
+	for i, f := range files {
 		next.Files = append(next.Files, f)
 		next.Rows += f.Rows
-		if last := group[len(group)-1].CommitTime; last.After(next.LastCommit) {
+		if last := groups[i][len(groups[i])-1].CommitTime; last.After(next.LastCommit) {
 			next.LastCommit = last
 		}
 	}
-	if len(b.Rejects) > 0 {
-		f, err := l.writeRejects(next.NextFile, b.Rejects)
-		if err != nil {
-			return err
-		}
-		next.NextFile++
-		next.Rejects = append(next.Rejects, f)
-		next.RejectCount += f.Rows
+	if rejects.Path != "" {
+		next.Rejects = append(next.Rejects, rejects)
+		next.RejectCount += rejects.Rows
 	}
 	next.apply(b.Checkpoint)
 	next.observe(int64(len(b.Changes)), time.Now().UTC())
@@ -130,6 +137,70 @@ func (l *Log) Write(b Batch) error {
 	}
 	l.m = next
 	return nil
+}
+
+// writeAll writes the batch's files concurrently (at most GOMAXPROCS at a
+// time, so that encoding uses every core and fsyncs overlap), then makes
+// every directory entry durable once. On error it removes what it wrote.
+func (l *Log) writeAll(groups [][]Change, files []File, rejects []Reject, rejectsPath string) error {
+	var dirs []string
+	seen := map[string]bool{}
+	for _, f := range append(append([]File(nil), files...), File{Path: rejectsPath}) {
+		if f.Path == "" {
+			continue
+		}
+		if d := filepath.Dir(f.Path); !seen[d] {
+			seen[d] = true
+			dirs = append(dirs, d)
+		}
+	}
+	created, err := l.mkdirs(dirs)
+	if err != nil {
+		return err
+	}
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i := range groups {
+		g.Go(func() error { return writeParquet(filepath.Join(l.dir, files[i].Path), groups[i]) })
+	}
+	if rejectsPath != "" {
+		g.Go(func() error { return writeParquet(filepath.Join(l.dir, rejectsPath), rejects) })
+	}
+	err = g.Wait()
+	for _, d := range append(dirs, created...) {
+		if err != nil {
+			break
+		}
+		err = fsutil.SyncDir(filepath.Join(l.dir, d))
+	}
+	if err != nil {
+		for _, f := range files {
+			os.Remove(filepath.Join(l.dir, f.Path))
+		}
+		if rejectsPath != "" {
+			os.Remove(filepath.Join(l.dir, rejectsPath))
+		}
+		return fmt.Errorf("bronze: write batch: %w", err)
+	}
+	return nil
+}
+
+// mkdirs creates the directories (relative to the log) that do not exist
+// yet and returns the parents whose entries changed and must be synced.
+func (l *Log) mkdirs(dirs []string) ([]string, error) {
+	var parents []string
+	for _, d := range dirs {
+		for p := d; p != "." && p != string(filepath.Separator); p = filepath.Dir(p) {
+			if _, err := os.Stat(filepath.Join(l.dir, p)); err == nil {
+				break
+			}
+			parents = append(parents, filepath.Dir(p))
+		}
+		if err := os.MkdirAll(filepath.Join(l.dir, d), 0o755); err != nil {
+			return nil, fmt.Errorf("bronze: %w", err)
+		}
+	}
+	return parents, nil
 }
 
 func (m *Manifest) apply(cp Checkpoint) {
@@ -167,19 +238,40 @@ func (l *Log) Reset() error {
 // groupByPartition splits changes by table and UTC commit day, keeping
 // their order within each group.
 func groupByPartition(changes []Change) [][]Change {
-	idx := map[string]int{}
-	var groups [][]Change
-	for _, c := range changes {
-		p := partitionDir(c)
+	type part struct {
+		table string
+		day   int64
+	}
+	idx := map[part]int{}
+	of := make([]int, len(changes))
+	var sizes []int
+	for n, c := range changes {
+		p := part{c.Table, dayOf(c.CommitTime)}
 		i, ok := idx[p]
 		if !ok {
-			i = len(groups)
+			i = len(sizes)
 			idx[p] = i
-			groups = append(groups, nil)
+			sizes = append(sizes, 0)
 		}
-		groups[i] = append(groups[i], c)
+		of[n] = i
+		sizes[i]++
+	}
+	groups := make([][]Change, len(sizes))
+	for i, n := range sizes {
+		groups[i] = make([]Change, 0, n)
+	}
+	for n, c := range changes {
+		groups[of[n]] = append(groups[of[n]], c)
 	}
 	return groups
+}
+
+// dayOf numbers t's UTC day; the zero time has a day of its own.
+func dayOf(t time.Time) int64 {
+	if t.IsZero() {
+		return math.MinInt64
+	}
+	return t.Unix() / 86400
 }
 
 // partitionDir is the directory, relative to the log, of c's partition.
@@ -201,25 +293,21 @@ func tableDir(table string) string {
 	}, table)
 }
 
-func (l *Log) writeFile(seq int64, rows []Change) (File, error) {
+// fileFor describes the file number seq that will hold rows.
+func fileFor(seq int64, rows []Change) File {
 	rel := filepath.Join(partitionDir(rows[0]), fmt.Sprintf("%012d.parquet", seq))
-	if err := writeParquet(filepath.Join(l.dir, rel), rows); err != nil {
-		return File{}, fmt.Errorf("bronze: write %s: %w", rel, err)
-	}
 	out := File{Path: rel, Table: rows[0].Table, Rows: int64(len(rows)), MinLSN: rows[0].LSN, MaxLSN: rows[0].LSN}
 	for _, r := range rows {
 		out.MinLSN = min(out.MinLSN, r.LSN)
 		out.MaxLSN = max(out.MaxLSN, r.LSN)
 	}
-	return out, nil
+	return out
 }
 
-// writeParquet writes rows as a new zstd-compressed Parquet file at path and
-// makes it and its directory entry durable; on error nothing is left behind.
+// writeParquet writes rows as a new zstd-compressed Parquet file at path
+// (whose directory exists) and fsyncs it; the caller syncs the directory.
+// On error nothing is left behind.
 func writeParquet[T any](path string, rows []T) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -230,15 +318,16 @@ func writeParquet[T any](path string, rows []T) error {
 		os.Remove(path)
 		return err
 	}
-	if err := closeSynced(w, f); err != nil {
+	if err := closeSynced(w, f, false); err != nil {
 		os.Remove(path)
 		return err
 	}
 	return nil
 }
 
-// closeSynced finishes a Parquet file and makes it and its directory entry durable.
-func closeSynced[T any](w *parquet.GenericWriter[T], f *os.File) error {
+// closeSynced finishes a Parquet file and makes it durable, and its
+// directory entry too when syncDir is set.
+func closeSynced[T any](w *parquet.GenericWriter[T], f *os.File, syncDir bool) error {
 	if err := w.Close(); err != nil {
 		f.Close()
 		return err
@@ -249,6 +338,9 @@ func closeSynced[T any](w *parquet.GenericWriter[T], f *os.File) error {
 	}
 	if err := f.Close(); err != nil {
 		return err
+	}
+	if !syncDir {
+		return nil
 	}
 	return fsutil.SyncDir(filepath.Dir(f.Name()))
 }

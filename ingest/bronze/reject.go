@@ -59,11 +59,3 @@ func ReadRejects(dir string) ([]Reject, error) {
 	}
 	return out, nil
 }
-
-func (l *Log) writeRejects(seq int64, rows []Reject) (File, error) {
-	rel := filepath.Join("rejects", fmt.Sprintf("%012d.parquet", seq))
-	if err := writeParquet(filepath.Join(l.dir, rel), rows); err != nil {
-		return File{}, fmt.Errorf("bronze: write %s: %w", rel, err)
-	}
-	return File{Path: rel, Rows: int64(len(rows))}, nil
-}
