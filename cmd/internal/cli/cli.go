@@ -38,6 +38,7 @@ type common struct {
 	stdout  io.Writer
 	stderr  io.Writer
 	logger  *slog.Logger
+	getenv  env
 }
 
 func (c *common) layout() pipeline.Layout { return pipeline.Layout{Root: c.data} }
@@ -103,7 +104,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv e
 }
 
 func newFlagSet(v verb, stdout, stderr io.Writer, getenv env) (*flag.FlagSet, func(context.Context, []string) error, *common) {
-	c := &common{stdout: stdout, stderr: stderr}
+	c := &common{stdout: stdout, stderr: stderr, getenv: getenv}
 	fs := flag.NewFlagSet("cdw "+v.name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	def := getenv("CDW_DATA")

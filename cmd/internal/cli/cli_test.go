@@ -91,6 +91,43 @@ func TestVerbsOnADataDirectory(t *testing.T) {
 	r = run(t, data, "search", "pain")
 	require.Zero(t, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "[pain]")
+
+	ingestOtherDoors(t, data, fhir)
+}
+
+// ingestOtherDoors feeds the same hospital's FHIR export through the FHIR
+// door, plus a file with a broken line, and checks that the FHIR patients
+// and notes reach the CDM and the broken line the dead-letter store.
+func ingestOtherDoors(t *testing.T, data, fhir string) {
+	r := run(t, data, "ingest", "fhir", "--in", fhir)
+	require.Zero(t, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "0 refused")
+	bad := filepath.Join(data, "bad.ndjson")
+	require.NoError(t, os.WriteFile(bad, []byte(`{"resourceType":"Patient","id":"z1","gender":"female","birthDate":"1970-01-01"}`+"\n"+`{"resourceType":"Patient","gender":`+"\n"), 0o644))
+	r = run(t, data, "ingest", "fhir", "--in", bad)
+	require.Zero(t, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "1 resources taken, 1 refused")
+
+	r = run(t, data, "ingest", "errors", "--format", "json")
+	require.Zero(t, r.code, r.stderr)
+	var rejects []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rejects), r.stdout)
+	require.Len(t, rejects, 1)
+	assert.Equal(t, "bad.ndjson:2", rejects[0]["position"])
+	assert.NotEmpty(t, rejects[0]["reason"])
+
+	r = run(t, data, "ingest", "status", "--format", "csv")
+	require.Zero(t, r.code, r.stderr)
+	assert.Regexp(t, `(?m)^fhir,.*,1,`, r.stdout, "the FHIR door shows its one error")
+
+	r = run(t, data, "build")
+	require.Zero(t, r.code, r.stderr)
+	r = run(t, data, "sql", "--format", "csv", "SELECT count(*) AS n FROM person WHERE person_id >= 1000000000")
+	require.Zero(t, r.code, r.stderr)
+	assert.Equal(t, "n\n31\n", r.stdout, "the export's 30 patients and z1 arrive through the FHIR door")
+	r = run(t, data, "sql", "--format", "csv", "SELECT (SELECT count(*) FROM note WHERE note_id >= 1000000000) = (SELECT count(*) FROM note WHERE note_id < 1000000000) AS same")
+	require.Zero(t, r.code, r.stderr)
+	assert.Equal(t, "same\ntrue\n", r.stdout, "every note arrives through both doors")
 }
 
 func TestErrorsAndUsage(t *testing.T) {
