@@ -8,6 +8,10 @@
 // the changes before it are durable in bronze, so a crash at any point,
 // followed by a restart, resumes without loss or duplication.
 //
+// docs/INGEST.md is the PostgreSQL door's contract: lifecycle, guarantees,
+// the kill -9 trials that test them, the JSON rendering of each type,
+// REPLICA IDENTITY, metrics and options.
+//
 // ingest never transforms data into the CDM, never reads the warehouse, and
 // imports no later stage.
 package ingest

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -10,14 +11,18 @@ import (
 )
 
 // decode applies one pgoutput message to the stream state.
-func (p *Postgres) decode(st *streamState, walStart pglogrepl.LSN, data []byte) error {
+func (p *Postgres) decode(ctx context.Context, st *streamState, walStart pglogrepl.LSN, data []byte) error {
 	msg, err := pglogrepl.Parse(data)
 	if err != nil {
 		return fmt.Errorf("ingest: decode pgoutput message at %s: %w", walStart, err)
 	}
 	switch m := msg.(type) {
 	case *pglogrepl.RelationMessage:
-		st.relations[m.RelationID] = m
+		rel, err := p.keyColumns(ctx, st, m)
+		if err != nil {
+			return err
+		}
+		st.relations[m.RelationID] = rel
 	case *pglogrepl.BeginMessage:
 		// A transaction whose commit lies before the durable position is
 		// already in bronze: the server re-sends it after a restart.
@@ -36,7 +41,7 @@ func (p *Postgres) decode(st *streamState, walStart pglogrepl.LSN, data []byte) 
 			if !ok {
 				return fmt.Errorf("ingest: truncate of relation %d: %w", id, errNoRelation)
 			}
-			st.add(bronze.Change{Op: bronze.OpTruncate, Table: rel.Namespace + "." + rel.RelationName, Key: "[]"})
+			st.add(bronze.Change{Op: bronze.OpTruncate, Table: rel.table, Key: "[]"})
 		}
 	}
 	return nil
@@ -78,11 +83,7 @@ func (p *Postgres) row(st *streamState, relID uint32, op bronze.Op, oldType uint
 	if !ok {
 		return fmt.Errorf("ingest: %s on relation %d: %w", op, relID, errNoRelation)
 	}
-	table := rel.Namespace + "." + rel.RelationName
-	cols := make([]column, len(rel.Columns))
-	for i, c := range rel.Columns {
-		cols[i] = column{name: c.Name, oid: c.DataType, key: c.Flags&1 == 1}
-	}
+	table, cols := rel.table, rel.cols
 	var oldKey, before string
 	if old != nil {
 		oldKey, before = st.enc.encode(cols, tupleValues(old, len(cols)))
@@ -91,7 +92,17 @@ func (p *Postgres) row(st *streamState, relID uint32, op bronze.Op, oldType uint
 		st.add(bronze.Change{Op: op, Table: table, Key: oldKey, Before: fullImage(oldType, before)})
 		return nil
 	}
-	key, data := st.enc.encode(cols, tupleValues(tuple, len(cols)))
+	vals := tupleValues(tuple, len(cols))
+	if old != nil && oldType == pglogrepl.UpdateMessageTupleTypeOld {
+		// REPLICA IDENTITY FULL: the old image holds the TOASTed values the
+		// new one says are unchanged.
+		for i, ov := range tupleValues(old, len(cols)) {
+			if vals[i].unchanged && !ov.unchanged {
+				vals[i] = ov
+			}
+		}
+	}
+	key, data := st.enc.encode(cols, vals)
 	if op == bronze.OpUpdate && old != nil && oldKey != key {
 		st.add(bronze.Change{Op: bronze.OpDelete, Table: table, Key: oldKey})
 		op = bronze.OpCreate

@@ -24,7 +24,7 @@ func (p *Postgres) snapshot(ctx context.Context, repl *pgconn.PgConn) error {
 	}
 	defer conn.Close(context.Background())
 	if _, err := conn.Exec(ctx, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1", p.opts.Slot); err != nil {
-		return fmt.Errorf("ingest: drop stale replication slot %s: %w", p.opts.Slot, err)
+		return slotError(fmt.Errorf("ingest: drop stale replication slot %s: %w", p.opts.Slot, err))
 	}
 	if err := p.log.Reset(); err != nil {
 		return err
@@ -32,7 +32,7 @@ func (p *Postgres) snapshot(ctx context.Context, repl *pgconn.PgConn) error {
 	slot, err := pglogrepl.CreateReplicationSlot(ctx, repl, p.opts.Slot, "pgoutput",
 		pglogrepl.CreateReplicationSlotOptions{SnapshotAction: "EXPORT_SNAPSHOT", Mode: pglogrepl.LogicalReplication})
 	if err != nil {
-		return fmt.Errorf("ingest: create replication slot %s: %w", p.opts.Slot, err)
+		return slotError(fmt.Errorf("ingest: create replication slot %s: %w", p.opts.Slot, err))
 	}
 	point, err := pglogrepl.ParseLSN(slot.ConsistentPoint)
 	if err != nil {
@@ -52,6 +52,9 @@ func (p *Postgres) snapshot(ctx context.Context, repl *pgconn.PgConn) error {
 	if err != nil {
 		return err
 	}
+	if err := lockTables(ctx, tx, tables); err != nil {
+		return err
+	}
 	total, err := countRows(ctx, tx, tables)
 	if err != nil {
 		return err
@@ -65,7 +68,7 @@ func (p *Postgres) snapshot(ctx context.Context, repl *pgconn.PgConn) error {
 	if err := c.flush(bronze.Checkpoint{SnapshotDone: true, SnapshotPosition: point.String(), Position: point.String(), Source: p.opts.Slot}); err != nil {
 		return err
 	}
-	p.setStatus(func(s *Status) { s.Durable = point })
+	p.setStatus(func(s *Status) { s.Durable, s.Acked = point, point })
 	p.opts.Logger.Info("initial snapshot complete", "tables", len(tables), "rows", c.done, "position", point)
 	return nil
 }
@@ -124,6 +127,8 @@ func (c *snapshotCopy) flush(cp bronze.Checkpoint) error {
 	if err := c.p.log.Append(c.batch, cp); err != nil {
 		return err
 	}
+	n := int64(len(c.batch))
+	c.p.setStatus(func(s *Status) { s.SnapshotRows, s.Batches = s.SnapshotRows+n, s.Batches+1 })
 	c.batch = c.batch[:0]
 	return nil
 }
@@ -142,6 +147,24 @@ func publishedTables(ctx context.Context, tx pgx.Tx, publication string) ([]stri
 	return tables, nil
 }
 
+// lockTables takes ACCESS SHARE locks on every table at once, right after
+// the snapshot is imported: a TRUNCATE (not MVCC-safe) committed after the
+// slot's consistent point can then only empty a table for the copy in the
+// moment before the locks, not while earlier tables are being copied.
+func lockTables(ctx context.Context, tx pgx.Tx, tables []string) error {
+	if len(tables) == 0 {
+		return nil
+	}
+	names := make([]string, len(tables))
+	for i, t := range tables {
+		names[i] = pgx.Identifier(splitTable(t)).Sanitize()
+	}
+	if _, err := tx.Exec(ctx, "LOCK TABLE "+joinComma(names)+" IN ACCESS SHARE MODE"); err != nil {
+		return fmt.Errorf("ingest: lock the snapshot's tables: %w", err)
+	}
+	return nil
+}
+
 func countRows(ctx context.Context, tx pgx.Tx, tables []string) (int64, error) {
 	var total int64
 	for _, t := range tables {
@@ -155,18 +178,20 @@ func countRows(ctx context.Context, tx pgx.Tx, tables []string) (int64, error) {
 }
 
 // tableColumns returns the table's columns in order with their type and
-// whether they belong to the replica identity, the same key pgoutput flags.
+// whether they belong to the key, by the rule keyColumns applies to the
+// stream: the replica identity index for REPLICA IDENTITY USING INDEX,
+// otherwise the primary key, otherwise every column.
 func tableColumns(ctx context.Context, tx pgx.Tx, table string) ([]column, error) {
 	const q = `
+WITH rel AS (SELECT $1::regclass AS oid),
+keyidx AS (
+  SELECT i.indkey FROM pg_index i, pg_class c, rel
+  WHERE i.indrelid = rel.oid AND c.oid = rel.oid
+    AND CASE WHEN c.relreplident = 'i' THEN i.indisreplident ELSE i.indisprimary END)
 SELECT a.attname, a.atttypid,
-       CASE c.relreplident
-         WHEN 'f' THEN true
-         WHEN 'i' THEN EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisreplident AND a.attnum = ANY (i.indkey))
-         WHEN 'd' THEN EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary AND a.attnum = ANY (i.indkey))
-         ELSE false
-       END
-FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
-WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped
+       CASE WHEN EXISTS (SELECT 1 FROM keyidx) THEN a.attnum = ANY ((SELECT indkey FROM keyidx)::int2[]) ELSE true END
+FROM pg_attribute a, rel
+WHERE a.attrelid = rel.oid AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attnum`
 	rows, err := tx.Query(ctx, q, pgx.Identifier(splitTable(table)).Sanitize())
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pglogrepl"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgproto3"
 
@@ -17,7 +18,8 @@ import (
 // server described, the transaction being received, and the committed
 // transactions waiting to be made durable.
 type streamState struct {
-	relations  map[uint32]*pglogrepl.RelationMessage
+	relations  map[uint32]*relation
+	catalog    *pgx.Conn // opened on first need by primaryKey
 	txn        *txnBuf
 	batch      []bronze.Change
 	batchEnd   pglogrepl.LSN // end of the last committed transaction in batch
@@ -48,10 +50,15 @@ func (p *Postgres) stream(ctx context.Context, repl *pgconn.PgConn) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		return fmt.Errorf("ingest: start replication from slot %s at %s: %w", p.opts.Slot, start, err)
+		return slotError(fmt.Errorf("ingest: start replication from slot %s at %s: %w", p.opts.Slot, start, err))
 	}
 	p.opts.Logger.Info("streaming changes", "slot", p.opts.Slot, "from", start)
-	st := &streamState{relations: map[uint32]*pglogrepl.RelationMessage{}, durable: start, serverEnd: start}
+	st := &streamState{relations: map[uint32]*relation{}, durable: start, serverEnd: start}
+	defer func() {
+		if st.catalog != nil {
+			st.catalog.Close(context.Background())
+		}
+	}()
 	p.lastCompact = time.Now()
 	p.setStatus(func(s *Status) { s.Durable, s.ServerEnd, s.Streaming = start, start, true })
 	defer p.setStatus(func(s *Status) { s.Streaming = false })
@@ -84,7 +91,7 @@ func (p *Postgres) stream(ctx context.Context, repl *pgconn.PgConn) error {
 			}
 			return p.stopped(ctx, repl, st, err)
 		}
-		replyNow, err := p.receive(st, msg)
+		replyNow, err := p.receive(ctx, st, msg)
 		if err != nil {
 			return err
 		}
@@ -109,7 +116,7 @@ func (p *Postgres) stopped(ctx context.Context, repl *pgconn.PgConn, st *streamS
 	return nil
 }
 
-func (p *Postgres) receive(st *streamState, msg pgproto3.BackendMessage) (replyNow bool, err error) {
+func (p *Postgres) receive(ctx context.Context, st *streamState, msg pgproto3.BackendMessage) (replyNow bool, err error) {
 	switch m := msg.(type) {
 	case *pgproto3.ErrorResponse:
 		return false, fmt.Errorf("ingest: replication error from server: %s (%s)", m.Message, m.Code)
@@ -131,7 +138,7 @@ func (p *Postgres) receive(st *streamState, msg pgproto3.BackendMessage) (replyN
 			if err != nil {
 				return false, fmt.Errorf("ingest: parse XLogData: %w", err)
 			}
-			return false, p.decode(st, xld.WALStart, xld.WALData)
+			return false, p.decode(ctx, st, xld.WALStart, xld.WALData)
 		}
 	}
 	return false, nil
@@ -143,6 +150,7 @@ func (p *Postgres) flush(st *streamState) error {
 	if len(st.batch) == 0 {
 		return nil
 	}
+	p.opts.Logger.Debug("appending to bronze", "changes", len(st.batch), "position", st.batchEnd)
 	if err := p.log.Append(st.batch, bronze.Checkpoint{Position: st.batchEnd.String()}); err != nil {
 		return err
 	}
@@ -150,7 +158,7 @@ func (p *Postgres) flush(st *streamState) error {
 	st.durable = st.batchEnd
 	st.batch = st.batch[:0]
 	p.setStatus(func(s *Status) {
-		s.Durable, s.Rows, s.LastCommit = st.durable, s.Rows+n, st.lastCommit
+		s.Durable, s.Rows, s.Batches, s.LastCommit = st.durable, s.Rows+n, s.Batches+1, st.lastCommit
 	})
 	p.opts.Progress(Progress{Phase: "stream", Rows: p.Status().Rows})
 	p.maybeCompact()
@@ -164,14 +172,13 @@ func (p *Postgres) maybeCompact() {
 		return
 	}
 	p.lastCompact = time.Now()
+	p.opts.Logger.Debug("compacting bronze")
 	n, err := p.log.Compact(p.opts.Compact)
 	if err != nil {
 		p.opts.Logger.Warn("bronze compaction failed; will retry", "err", err)
 		return
 	}
-	if n > 0 {
-		p.opts.Logger.Debug("bronze compacted", "files_merged", n)
-	}
+	p.opts.Logger.Debug("bronze compaction done", "files_merged", n)
 }
 
 // sendStatus acknowledges the durable position. With nothing received but

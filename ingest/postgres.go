@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pglogrepl"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/cdw-dev/cdw/ingest/bronze"
 )
@@ -37,9 +38,15 @@ type PostgresOptions struct {
 	// are merged (default 30s); Compact bounds each compaction.
 	CompactInterval time.Duration
 	Compact         bronze.CompactOptions
-	Logger          *slog.Logger
+	// SlotWait bounds how long Run waits for the replication slot while the
+	// server still holds it for an earlier connection, as it briefly does
+	// after the door's previous process died (default 60s).
+	SlotWait time.Duration
+	Logger   *slog.Logger
 	// Progress, when set, is called as the snapshot and the stream advance.
 	Progress func(Progress)
+	// Registerer, when set, receives the door's metrics (see RegisterMetrics).
+	Registerer prometheus.Registerer
 }
 
 // Progress reports how far the door has come.
@@ -79,6 +86,9 @@ func (o *PostgresOptions) validate() error {
 	if o.CompactInterval <= 0 {
 		o.CompactInterval = 30 * time.Second
 	}
+	if o.SlotWait <= 0 {
+		o.SlotWait = 60 * time.Second
+	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -101,20 +111,24 @@ type Postgres struct {
 
 // Status is the door's position and lag.
 type Status struct {
-	Durable    pglogrepl.LSN // everything up to here is in bronze
-	ServerEnd  pglogrepl.LSN // the server's WAL end at the last message
-	Acked      pglogrepl.LSN // the position last acknowledged to the server
-	Rows       int64         // changes appended since Run started
-	LastCommit time.Time     // commit time of the newest appended change
-	Streaming  bool
+	Durable      pglogrepl.LSN // everything up to here is in bronze
+	ServerEnd    pglogrepl.LSN // the server's WAL end at the last message
+	Acked        pglogrepl.LSN // the position last acknowledged to the server
+	Rows         int64         // streamed changes appended since NewPostgres
+	SnapshotRows int64         // snapshot rows appended since NewPostgres
+	Batches      int64         // appends to bronze since NewPostgres
+	LastCommit   time.Time     // commit time of the newest appended change
+	Streaming    bool
 }
 
-// LagBytes is the WAL the server has written that bronze does not hold yet.
+// LagBytes is the WAL the server has sent that the door has neither made
+// durable in bronze nor acknowledged as holding nothing for it.
 func (s Status) LagBytes() int64 {
-	if s.ServerEnd <= s.Durable {
+	done := max(s.Durable, s.Acked)
+	if s.ServerEnd <= done {
 		return 0
 	}
-	return int64(s.ServerEnd - s.Durable)
+	return int64(s.ServerEnd - done)
 }
 
 // NewPostgres returns the door appending to log. Nothing connects until Run.
@@ -122,7 +136,13 @@ func NewPostgres(log *bronze.Log, opts PostgresOptions) (*Postgres, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
-	return &Postgres{opts: opts, log: log}, nil
+	p := &Postgres{opts: opts, log: log}
+	if opts.Registerer != nil {
+		if err := p.RegisterMetrics(opts.Registerer); err != nil {
+			return nil, fmt.Errorf("ingest: register metrics: %w", err)
+		}
+	}
+	return p, nil
 }
 
 // Status returns the door's current position.
@@ -140,16 +160,42 @@ func (p *Postgres) setStatus(f func(*Status)) {
 
 // Run takes the initial snapshot when bronze has none, then streams changes
 // until ctx is done. It returns nil after a cancellation, once every change
-// received in full has been made durable and acknowledged.
+// received in full has been made durable and acknowledged. While the server
+// still holds the slot for an earlier connection (after a crash of the
+// previous process), Run retries for up to SlotWait before it returns an
+// error wrapping ErrSlotInUse.
 func (p *Postgres) Run(ctx context.Context) error {
 	if err := p.ensurePublication(ctx); err != nil {
 		return err
 	}
+	p.opts.Logger.Debug("publication ready", "publication", p.opts.Publication)
+	deadline := time.Now().Add(p.opts.SlotWait)
+	for wait := 20 * time.Millisecond; ; wait = min(2*wait, time.Second) {
+		err := p.session(ctx)
+		if !errors.Is(err, ErrSlotInUse) || time.Now().After(deadline) {
+			return err
+		}
+		p.opts.Logger.Info("replication slot still in use; retrying", "slot", p.opts.Slot, "err", err)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(wait):
+		}
+	}
+}
+
+// session runs one replication connection: the snapshot when needed, then
+// the stream.
+func (p *Postgres) session(ctx context.Context) error {
 	repl, err := p.connectReplication(ctx)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
 		return err
 	}
 	defer repl.Close(context.Background())
+	p.opts.Logger.Debug("replication connection open")
 	if !p.log.Manifest().SnapshotDone {
 		if err := p.snapshot(ctx, repl); err != nil {
 			if ctx.Err() != nil {
@@ -161,14 +207,35 @@ func (p *Postgres) Run(ctx context.Context) error {
 	return p.stream(ctx, repl)
 }
 
+// ErrSlotInUse reports that the replication slot is active for another
+// connection.
+var ErrSlotInUse = errors.New("ingest: replication slot is in use by another connection")
+
+// ErrPublication reports a publication that does not publish every kind of
+// change (insert, update, delete and truncate) the door needs.
+var ErrPublication = errors.New("ingest: publication does not publish every change kind")
+
+// slotError wraps err with ErrSlotInUse when the server refused because the
+// slot is active elsewhere (SQLSTATE 55006, object_in_use), or exists
+// although it was just dropped (42710, duplicate_object: the walsender of a
+// dead connection finished creating it late).
+func slotError(err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && (pgErr.Code == "55006" || pgErr.Code == "42710") {
+		return fmt.Errorf("%w: %w", ErrSlotInUse, err)
+	}
+	return err
+}
+
 func (p *Postgres) connectReplication(ctx context.Context) (*pgconn.PgConn, error) {
 	cfg, err := pgconn.ParseConfig(p.opts.ConnString)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: parse connection string: %w", err)
 	}
 	cfg.RuntimeParams["replication"] = "database"
-	cfg.RuntimeParams["TimeZone"] = "UTC"
-	cfg.RuntimeParams["DateStyle"] = "ISO, YMD"
+	for k, v := range sessionParams {
+		cfg.RuntimeParams[k] = v
+	}
 	conn, err := pgconn.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: open replication connection: %w", err)
@@ -181,8 +248,9 @@ func (p *Postgres) connect(ctx context.Context) (*pgx.Conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ingest: parse connection string: %w", err)
 	}
-	cfg.RuntimeParams["TimeZone"] = "UTC"
-	cfg.RuntimeParams["DateStyle"] = "ISO, YMD"
+	for k, v := range sessionParams {
+		cfg.RuntimeParams[k] = v
+	}
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: connect to source: %w", err)
@@ -190,18 +258,26 @@ func (p *Postgres) connect(ctx context.Context) (*pgx.Conn, error) {
 	return conn, nil
 }
 
-// ensurePublication creates the publication when it does not exist.
+// ensurePublication creates the publication when it does not exist, and
+// refuses one that leaves out a change kind (ErrPublication): bronze could
+// then not replay to the source's state.
 func (p *Postgres) ensurePublication(ctx context.Context) error {
 	conn, err := p.connect(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close(context.Background())
-	var exists bool
-	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = $1)", p.opts.Publication).Scan(&exists); err != nil {
+	var exists, ins, upd, del, trunc bool
+	err = conn.QueryRow(ctx, "SELECT true, pubinsert, pubupdate, pubdelete, pubtruncate FROM pg_publication WHERE pubname = $1",
+		p.opts.Publication).Scan(&exists, &ins, &upd, &del, &trunc)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("ingest: look up publication %s: %w", p.opts.Publication, err)
 	}
 	if exists {
+		if !(ins && upd && del && trunc) {
+			return fmt.Errorf("%w: %s publishes insert=%t update=%t delete=%t truncate=%t; ALTER PUBLICATION %s SET (publish = 'insert, update, delete, truncate')",
+				ErrPublication, p.opts.Publication, ins, upd, del, trunc, p.opts.Publication)
+		}
 		return nil
 	}
 	q := "CREATE PUBLICATION " + p.opts.Publication + " FOR ALL TABLES"
@@ -212,6 +288,7 @@ func (p *Postgres) ensurePublication(ctx context.Context) error {
 		}
 		q = "CREATE PUBLICATION " + p.opts.Publication + " FOR TABLE " + joinComma(names)
 	}
+	q += " WITH (publish = 'insert, update, delete, truncate')"
 	if _, err := conn.Exec(ctx, q); err != nil {
 		return fmt.Errorf("ingest: create publication %s: %w", p.opts.Publication, err)
 	}

@@ -9,13 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/cdw-dev/cdw/ingest"
 	"github.com/cdw-dev/cdw/ingest/bronze"
-	"github.com/cdw-dev/cdw/internal/pgtest"
 )
 
 // state replays bronze into the current rows per table and key, as transform does.
@@ -62,17 +60,12 @@ type runner struct {
 	log    *bronze.Log
 }
 
-func start(t *testing.T, conn, dir string) *runner {
+func start(t *testing.T, src source, dir string) *runner {
 	t.Helper()
-	log, err := bronze.Open(dir)
-	require.NoError(t, err)
-	door, err := ingest.NewPostgres(log, ingest.PostgresOptions{ConnString: conn, FlushInterval: 50 * time.Millisecond, MaxBatch: 7,
-		CompactInterval: 100 * time.Millisecond, Compact: bronze.CompactOptions{MinFiles: 2, Grace: 2 * time.Second}})
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	r := &runner{cancel: cancel, done: make(chan error, 1), door: door, log: log}
-	go func() { r.done <- door.Run(ctx) }()
-	return r
+	return startWith(t, src, dir, func(o *ingest.PostgresOptions) {
+		o.FlushInterval, o.MaxBatch = 50*time.Millisecond, 7
+		o.CompactInterval, o.Compact = 100*time.Millisecond, bronze.CompactOptions{MinFiles: 2, Grace: 2 * time.Second}
+	})
 }
 
 func (r *runner) stop(t *testing.T) {
@@ -99,19 +92,17 @@ func waitRows(t *testing.T, dir, table string, want int) map[string]map[string]a
 
 func TestSnapshotThenStreamExactlyOnce(t *testing.T) {
 	ctx := context.Background()
-	c := pgtest.Start(t)
-	db, err := pgx.Connect(ctx, c.ConnString("postgres"))
-	require.NoError(t, err)
-	defer db.Close(ctx)
-	_, err = db.Exec(ctx, `CREATE SCHEMA emr;
+	src := sourceDB(t)
+	db := src.connect(t)
+	_, err := db.Exec(ctx, `CREATE SCHEMA emr;
 CREATE TABLE emr.item (id bigint PRIMARY KEY, name text, n numeric(10,3), ok boolean, at timestamp, doc jsonb, tags text[]);
 INSERT INTO emr.item SELECT i, 'item ' || i, i * 1.5, i % 2 = 0, '2024-01-01'::timestamp + i * interval '1 hour', jsonb_build_object('i', i), ARRAY['a','b'] FROM generate_series(1, 20) i;`)
 	require.NoError(t, err)
 	dir := filepath.Join(t.TempDir(), "bronze")
 
-	r := start(t, c.ConnString("postgres"), dir)
+	r := start(t, src, dir)
 	rows := waitRows(t, dir, "emr.item", 20)
-	assert.Equal(t, map[string]any{"id": 3.0, "name": "item 3", "n": 4.5, "ok": false, "at": "2024-01-01 03:00:00", "doc": map[string]any{"i": 3.0}, "tags": "{a,b}"}, rows["[3]"])
+	assert.Equal(t, map[string]any{"id": 3.0, "name": "item 3", "n": 4.5, "ok": false, "at": "2024-01-01 03:00:00", "doc": map[string]any{"i": 3.0}, "tags": []any{"a", "b"}}, rows["[3]"])
 	m := r.log.Manifest()
 	require.True(t, m.SnapshotDone)
 	snapPos := m.Position
@@ -134,7 +125,7 @@ UPDATE emr.item SET id = 100 WHERE id = 7;`)
 		_, err = db.Exec(ctx, fmt.Sprintf("INSERT INTO emr.item (id, name) VALUES (%d, 'offline')", 200+i))
 		require.NoError(t, err)
 	}
-	r = start(t, c.ConnString("postgres"), dir)
+	r = start(t, src, dir)
 	waitRows(t, dir, "emr.item", 34)
 	_, err = db.Exec(ctx, "ALTER TABLE emr.item ADD COLUMN extra text; INSERT INTO emr.item (id, extra) VALUES (300, 'new column')")
 	require.NoError(t, err)

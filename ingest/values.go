@@ -2,8 +2,9 @@ package ingest
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
-	"strconv"
 
 	"github.com/jackc/pgx/v5/pgtype"
 )
@@ -15,18 +16,39 @@ type column struct {
 	key  bool
 }
 
+// typeMap resolves array types to their element type. It is only read.
+var typeMap = pgtype.NewMap()
+
+// sessionParams pins every setting that shapes the text PostgreSQL sends, on
+// the snapshot connection and the replication connection alike, so that a
+// value reads the same whichever path brought it and whatever the server's
+// or role's defaults are.
+var sessionParams = map[string]string{
+	"TimeZone":           "UTC",
+	"DateStyle":          "ISO, YMD",
+	"IntervalStyle":      "postgres",
+	"extra_float_digits": "1", // shortest text that reads back to the same float
+	"bytea_output":       "hex",
+}
+
 // appendValue appends the JSON form of a value PostgreSQL sent in text
-// format: integers and finite numerics as JSON numbers (numerics keep every
-// digit), booleans as true/false, json/jsonb as embedded JSON, everything else
-// (dates, timestamps, text, uuid, arrays, bytea hex) as a JSON string of the
-// exact text PostgreSQL sent.
+// format, so that the JSON reads back to the same value (docs/INGEST.md has
+// the table):
+//   - integers, and finite float and numeric values, as JSON numbers with
+//     exactly the digits PostgreSQL sent;
+//   - NaN, Infinity and -Infinity as the JSON strings "NaN", "Infinity", "-Infinity";
+//   - booleans as true/false; json and jsonb embedded as JSON;
+//   - bytea as a base64 string (RFC 4648, padded);
+//   - one- or multi-dimensional arrays of a known element type as JSON arrays
+//     of their elements' JSON forms (NULL elements as null); an array with
+//     explicit bounds ("[0:1]={1,2}") as the string PostgreSQL sent;
+//   - everything else (dates, times, timestamps, intervals, text, uuid, enum
+//     and other types) as a JSON string of the exact text PostgreSQL sent.
 func appendValue(buf *bytes.Buffer, oid uint32, text []byte) {
 	switch oid {
-	case pgtype.Int2OID, pgtype.Int4OID, pgtype.Int8OID, pgtype.OIDOID:
-		buf.Write(text)
-		return
-	case pgtype.Float4OID, pgtype.Float8OID, pgtype.NumericOID:
-		if _, err := strconv.ParseFloat(string(text), 64); err == nil && json.Valid(text) {
+	case pgtype.Int2OID, pgtype.Int4OID, pgtype.Int8OID, pgtype.OIDOID,
+		pgtype.Float4OID, pgtype.Float8OID, pgtype.NumericOID:
+		if isJSONNumber(text) {
 			buf.Write(text)
 			return
 		}
@@ -42,9 +64,62 @@ func appendValue(buf *bytes.Buffer, oid uint32, text []byte) {
 			buf.Write(text)
 			return
 		}
+	case pgtype.ByteaOID:
+		if b, ok := decodeBytea(text); ok {
+			buf.WriteByte('"')
+			buf.WriteString(base64.StdEncoding.EncodeToString(b))
+			buf.WriteByte('"')
+			return
+		}
+	default:
+		if elem, delim, ok := arrayElement(oid); ok && appendArray(buf, elem, delim, text) {
+			return
+		}
 	}
 	appendString(buf, string(text))
 }
+
+// isJSONNumber reports whether text is a JSON number literal; PostgreSQL's
+// numbers are, except NaN and the infinities.
+func isJSONNumber(text []byte) bool {
+	if len(text) == 0 || (text[0] != '-' && (text[0] < '0' || text[0] > '9')) {
+		return false
+	}
+	return json.Valid(text)
+}
+
+// decodeBytea reads bytea text output: hex ("\x0aff", what sessionParams
+// asks for) or the older escape format.
+func decodeBytea(text []byte) ([]byte, bool) {
+	if bytes.HasPrefix(text, []byte(`\x`)) {
+		b := make([]byte, hex.DecodedLen(len(text)-2))
+		if _, err := hex.Decode(b, text[2:]); err != nil {
+			return nil, false
+		}
+		return b, true
+	}
+	out := make([]byte, 0, len(text))
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c != '\\' {
+			out = append(out, c)
+			continue
+		}
+		switch {
+		case i+1 < len(text) && text[i+1] == '\\':
+			out = append(out, '\\')
+			i++
+		case i+3 < len(text) && isOctal(text[i+1]) && isOctal(text[i+2]) && isOctal(text[i+3]):
+			out = append(out, (text[i+1]-'0')<<6|(text[i+2]-'0')<<3|(text[i+3]-'0'))
+			i += 3
+		default:
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+func isOctal(c byte) bool { return c >= '0' && c <= '7' }
 
 func appendString(buf *bytes.Buffer, s string) {
 	b, _ := json.Marshal(s) // a Go string always marshals
