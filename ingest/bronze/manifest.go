@@ -30,17 +30,17 @@ type Manifest struct {
 	Files  []File `json:"files"`
 	// Obsolete files were replaced by compaction; they are deleted once no
 	// reader of an earlier manifest can still need them.
-	Obsolete   []Obsolete `json:"obsolete,omitempty"`
-	Rows       int64      `json:"rows"`
+	Obsolete []Obsolete `json:"obsolete,omitempty"`
+	Rows     int64      `json:"rows"`
 	// Rejects are the dead-letter files; RejectCount the records in them.
-	Rejects     []File `json:"rejects,omitempty"`
-	RejectCount int64  `json:"reject_count,omitempty"`
-	NextFile   int64      `json:"next_file"`
-	LastCommit time.Time  `json:"last_commit,omitempty"`
+	Rejects     []File    `json:"rejects,omitempty"`
+	RejectCount int64     `json:"reject_count,omitempty"`
+	NextFile    int64     `json:"next_file"`
+	LastCommit  time.Time `json:"last_commit,omitempty"`
 	// Rate is the recent append rate in changes per second, smoothed over
 	// the last writes (see RateAt for the rate as of a given time).
-	Rate float64 `json:"rate,omitempty"`
-	UpdatedAt  time.Time  `json:"updated_at"`
+	Rate      float64   `json:"rate,omitempty"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // File is one Parquet file of the log.
