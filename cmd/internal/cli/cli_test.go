@@ -161,3 +161,29 @@ func TestErrorsAndUsage(t *testing.T) {
 	r = run(t, data)
 	assert.Contains(t, r.stdout, "demo")
 }
+
+// TestDebeziumDoorFeedsTheCDM feeds a hospital's Debezium events (inserts,
+// updates, a delete, a tombstone, a truncate) through cdw ingest debezium
+// into a data directory of their own and builds the CDM from them alone; a
+// second run takes nothing twice.
+func TestDebeziumDoorFeedsTheCDM(t *testing.T) {
+	data := t.TempDir()
+	events, err := os.ReadFile(filepath.Join("..", "..", "..", "ingest", "debezium", "testdata", "events.ndjson"))
+	require.NoError(t, err)
+	in := filepath.Join(data, "cdc.ndjson")
+	require.NoError(t, os.WriteFile(in, events, 0o644))
+
+	r := run(t, data, "ingest", "debezium", "--in", in)
+	require.Zero(t, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "debezium: 9 events taken, 0 refused")
+	r = run(t, data, "ingest", "debezium", "--in", in)
+	require.Zero(t, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "debezium: 0 events taken, 0 refused; bronze holds 9 changes")
+
+	r = run(t, data, "build")
+	require.Zero(t, r.code, r.stderr)
+	r = run(t, data, "sql", "--format", "csv", `SELECT (SELECT string_agg(person_source_value, ',') FROM person) AS persons,
+		(SELECT count(*) FROM visit_occurrence) AS visits, (SELECT string_agg(condition_source_value, ',') FROM condition_occurrence) AS conditions`)
+	require.Zero(t, r.code, r.stderr)
+	assert.Equal(t, "persons,visits,conditions\nMRN000101,1,I21.9\n", r.stdout, "patient 102 was deleted")
+}

@@ -218,3 +218,11 @@ func cut(s string, n int) string {
 	}
 	return string(r[:n-1]) + "…"
 }
+
+// errorsHint points at the dead-letter store when a door refused records.
+func errorsHint(rejected int64, source string) string {
+	if rejected == 0 {
+		return ""
+	}
+	return " (see cdw ingest errors --source " + source + ")"
+}

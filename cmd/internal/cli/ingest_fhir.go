@@ -71,7 +71,7 @@ func fhirFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) erro
 		}
 		bar.Finish(accepted + rejected)
 		m := log.Manifest()
-		fmt.Fprintf(c.stderr, "fhir: %d resources taken, %d refused (cdw ingest errors --source fhir); bronze holds %d changes\n", accepted, rejected, m.Rows)
+		fmt.Fprintf(c.stderr, "fhir: %d resources taken, %d refused%s; bronze holds %d changes\n", accepted, rejected, errorsHint(rejected, "fhir"), m.Rows)
 		return err
 	}
 }
