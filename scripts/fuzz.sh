@@ -8,9 +8,13 @@ FUZZTIME="${FUZZTIME:-10s}"
 # package              target
 targets=(
   "./internal/hl7v2     FuzzParse"
+  "./ingest             FuzzAppendValue"
+  "./ingest/debezium    FuzzDecode"
+  "./ingest/debezium    FuzzMembers"
+  "./ingest/fhir        FuzzResource"
 )
 for t in "${targets[@]}"; do
   read -r pkg name <<<"$t"
   echo "fuzz: $name in $pkg for $FUZZTIME"
-  go test -run '^$' -fuzz "^${name}\$" -fuzztime "$FUZZTIME" "$pkg"
+  go test -run '^$' -fuzz "^${name}\$" -fuzztime "$FUZZTIME" -fuzzminimizetime 2s "$pkg"
 done
