@@ -3,7 +3,6 @@ package bronze
 import (
 	"errors"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -94,8 +93,8 @@ func (l *Log) Append(changes []Change, cp Checkpoint) error {
 	return l.Write(Batch{Changes: changes, Checkpoint: cp})
 }
 
-// Write durably adds the batch: one Parquet file per table and commit day
-// under changes/<table>/<yyyy-mm-dd>/, one file of rejects under rejects/,
+// Write durably adds the batch: one Parquet file per table under
+// changes/<table>/<yyyy-mm-dd>/ (the day it is appended), one file of rejects under rejects/,
 // and the checkpoint, all in one manifest swap. When Write returns nil, the
 // batch survives any crash; when it returns an error, none of it is visible.
 func (l *Log) Write(b Batch) error {
@@ -107,8 +106,9 @@ func (l *Log) Write(b Batch) error {
 	next.Rejects = append([]File(nil), l.m.Rejects...)
 	groups := groupByPartition(b.Changes)
 	files := make([]File, len(groups))
+	now := time.Now()
 	for i, g := range groups {
-		files[i] = fileFor(next.NextFile, g)
+		files[i] = fileFor(next.NextFile, g, now)
 		next.NextFile++
 	}
 	var rejects File
@@ -235,22 +235,19 @@ func (l *Log) Reset() error {
 	return writeManifest(l.dir, l.m)
 }
 
-// groupByPartition splits changes by table and UTC commit day, keeping
-// their order within each group.
+// groupByPartition splits changes by table, keeping their order within each
+// group. A batch is written into one day's partition per table: the UTC day
+// it is appended on (not the commit day, so a backfill spanning years still
+// writes one file per table).
 func groupByPartition(changes []Change) [][]Change {
-	type part struct {
-		table string
-		day   int64
-	}
-	idx := map[part]int{}
+	idx := map[string]int{}
 	of := make([]int, len(changes))
 	var sizes []int
 	for n, c := range changes {
-		p := part{c.Table, dayOf(c.CommitTime)}
-		i, ok := idx[p]
+		i, ok := idx[c.Table]
 		if !ok {
 			i = len(sizes)
-			idx[p] = i
+			idx[c.Table] = i
 			sizes = append(sizes, 0)
 		}
 		of[n] = i
@@ -266,21 +263,10 @@ func groupByPartition(changes []Change) [][]Change {
 	return groups
 }
 
-// dayOf numbers t's UTC day; the zero time has a day of its own.
-func dayOf(t time.Time) int64 {
-	if t.IsZero() {
-		return math.MinInt64
-	}
-	return t.Unix() / 86400
-}
-
-// partitionDir is the directory, relative to the log, of c's partition.
-func partitionDir(c Change) string {
-	day := "undated"
-	if !c.CommitTime.IsZero() {
-		day = c.CommitTime.UTC().Format(time.DateOnly)
-	}
-	return filepath.Join("changes", tableDir(c.Table), day)
+// partitionDir is the directory, relative to the log, of table's partition
+// for changes appended on day.
+func partitionDir(table string, day time.Time) string {
+	return filepath.Join("changes", tableDir(table), day.UTC().Format(time.DateOnly))
 }
 
 // tableDir turns emr.patient into a directory name that is safe on any file system.
@@ -294,8 +280,8 @@ func tableDir(table string) string {
 }
 
 // fileFor describes the file number seq that will hold rows.
-func fileFor(seq int64, rows []Change) File {
-	rel := filepath.Join(partitionDir(rows[0]), fmt.Sprintf("%012d.parquet", seq))
+func fileFor(seq int64, rows []Change, day time.Time) File {
+	rel := filepath.Join(partitionDir(rows[0].Table, day), fmt.Sprintf("%012d.parquet", seq))
 	out := File{Path: rel, Table: rows[0].Table, Rows: int64(len(rows)), MinLSN: rows[0].LSN, MaxLSN: rows[0].LSN}
 	for _, r := range rows {
 		out.MinLSN = min(out.MinLSN, r.LSN)
