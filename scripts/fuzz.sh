@@ -12,6 +12,9 @@ targets=(
   "./ingest/debezium    FuzzDecode"
   "./ingest/debezium    FuzzMembers"
   "./ingest/fhir        FuzzResource"
+  "./ingest/hl7         FuzzFrame"
+  "./ingest/hl7         FuzzMessage"
+  "./ingest/hl7         FuzzScanner"
 )
 for t in "${targets[@]}"; do
   read -r pkg name <<<"$t"

@@ -92,14 +92,22 @@ func TestVerbsOnADataDirectory(t *testing.T) {
 	require.Zero(t, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "[pain]")
 
-	ingestOtherDoors(t, data, fhir)
+	ingestOtherDoors(t, data, fhir, hl7)
 }
 
-// ingestOtherDoors feeds the same hospital's FHIR export through the FHIR
+// ingestOtherDoors feeds the same hospital's HL7 archive through the HL7
+// door (twice: nothing is taken twice) and its FHIR export through the FHIR
 // door, plus a file with a broken line, and checks that the FHIR patients
 // and notes reach the CDM and the broken line the dead-letter store.
-func ingestOtherDoors(t *testing.T, data, fhir string) {
-	r := run(t, data, "ingest", "fhir", "--in", fhir)
+func ingestOtherDoors(t *testing.T, data, fhir, hl7 string) {
+	r := run(t, data, "ingest", "hl7", "--in", hl7)
+	require.Zero(t, r.code, r.stderr)
+	assert.Regexp(t, `hl7: [1-9]\d* messages taken, 0 duplicates, 0 refused`, r.stderr)
+	r = run(t, data, "ingest", "hl7", hl7)
+	require.Zero(t, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "hl7: 0 messages taken", "a second read of the archive takes nothing twice")
+
+	r = run(t, data, "ingest", "fhir", "--in", fhir)
 	require.Zero(t, r.code, r.stderr)
 	assert.Contains(t, r.stderr, "0 refused")
 	bad := filepath.Join(data, "bad.ndjson")
@@ -119,6 +127,7 @@ func ingestOtherDoors(t *testing.T, data, fhir string) {
 	r = run(t, data, "ingest", "status", "--format", "csv")
 	require.Zero(t, r.code, r.stderr)
 	assert.Regexp(t, `(?m)^fhir,.*,1,`, r.stdout, "the FHIR door shows its one error")
+	assert.Regexp(t, `(?m)^hl7,.*,0,`, r.stdout)
 
 	r = run(t, data, "build")
 	require.Zero(t, r.code, r.stderr)
