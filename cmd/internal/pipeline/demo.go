@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/cdw-dev/cdw/hospital"
@@ -83,8 +84,9 @@ func Demo(ctx context.Context, o DemoOptions) (err error) {
 	defer log.Close()
 	fresh := !log.Manifest().SnapshotDone // an initial snapshot will run
 	bar := progress.New(o.Out, "ingest snapshot", "rows", 0)
+	reg := newRegistry()
 	door, err := ingest.NewPostgres(log, ingest.PostgresOptions{
-		ConnString: src.Cluster.ConnString(SourceDB), Logger: o.Logger,
+		ConnString: src.Cluster.ConnString(SourceDB), Logger: o.Logger, Registerer: reg,
 		Progress: func(p ingest.Progress) {
 			if p.Phase == "snapshot" {
 				bar.SetTotal(p.Total)
@@ -105,7 +107,7 @@ func Demo(ctx context.Context, o DemoOptions) (err error) {
 		bar.Finish(log.Manifest().Rows)
 	}
 	g.Go(func() error {
-		return serveStages(gctx, o.Layout, pool, o.Addr, o.BuildInterval, o.Logger, o.Out, func(url string) {
+		return serveStages(gctx, o.Layout, pool, reg, o.Addr, o.BuildInterval, o.Logger, o.Out, func(url string) {
 			if o.LiveInterval > 0 {
 				live := hospital.NewLive(pool, hospital.LiveOptions{Seed: o.Seed, Interval: o.LiveInterval, Logger: o.Logger})
 				g.Go(func() error { return live.Run(gctx) })
@@ -132,7 +134,7 @@ func waitSnapshot(ctx context.Context, log *bronze.Log) error {
 
 // serveStages builds the first snapshot, opens the index and the dashboards,
 // calls ready with the URL, then follows bronze until ctx is done.
-func serveStages(ctx context.Context, layout Layout, source *pgxpool.Pool, addr string, every time.Duration, logger *slog.Logger, out io.Writer, ready func(string)) error {
+func serveStages(ctx context.Context, layout Layout, source *pgxpool.Pool, reg *prometheus.Registry, addr string, every time.Duration, logger *slog.Logger, out io.Writer, ready func(string)) error {
 	sp := &syncProgress{out: out}
 	index, err := search.Open(layout.Index(), search.Options{Logger: logger, Progress: sp.report})
 	if err != nil {
@@ -150,7 +152,7 @@ func serveStages(ctx context.Context, layout Layout, source *pgxpool.Pool, addr 
 			snap.Tables["person"].Rows, snap.Tables["visit_occurrence"].Rows, snap.Tables["note"].Rows, time.Since(start).Round(time.Millisecond))
 	}
 	ss := &statusSource{layout: layout, source: source, index: index, f: f}
-	srv, err := listen(addr, layout, f, index, ss.status, logger)
+	srv, err := listen(addr, layout, f, index, ss.status, reg, logger)
 	if err != nil {
 		return err
 	}

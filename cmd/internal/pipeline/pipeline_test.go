@@ -209,6 +209,15 @@ func TestDemoEndToEnd(t *testing.T) {
 	assert.True(t, status.Running)
 	assert.NotEmpty(t, status.BronzeLSN)
 
+	// The ingest door's lag and counts are Prometheus metrics.
+	resp, err = http.Get(d.url + "metrics")
+	require.NoError(t, err)
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Regexp(t, `(?m)^cdw_ingest_postgres_lag_bytes\{slot="cdw"\} \d+`, string(metrics))
+	assert.Regexp(t, `(?m)^cdw_ingest_postgres_changes_appended_total\{slot="cdw"\} [1-9]`, string(metrics))
+
 	d.stop(t)
 	// Changes while the pipeline is down arrive exactly once after a restart.
 	_, err = pool.Exec(ctx, `INSERT INTO emr.diagnosis (diag_id, reg_id, patient_id, icd10, diag_name, is_main, diag_time)

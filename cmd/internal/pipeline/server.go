@@ -11,6 +11,10 @@ import (
 	"os"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"github.com/cdw-dev/cdw/cdm"
 	"github.com/cdw-dev/cdw/dashboards"
 	"github.com/cdw-dev/cdw/search"
@@ -49,7 +53,7 @@ func (q querier) Snapshot() cdm.Snapshot {
 var _ dashboards.SnapshotReporter = querier{}
 
 // listen binds addr and prepares the handler; Serve starts answering.
-func listen(addr string, layout Layout, f *follower, index *search.Index, status dashboards.StatusFunc, logger *slog.Logger) (*httpServer, error) {
+func listen(addr string, layout Layout, f *follower, index *search.Index, status dashboards.StatusFunc, reg *prometheus.Registry, logger *slog.Logger) (*httpServer, error) {
 	dash, err := dashboards.New(dashboards.Options{Warehouse: querier{f}, Status: status, Logger: logger})
 	if err != nil {
 		return nil, err
@@ -59,6 +63,7 @@ func listen(addr string, layout Layout, f *follower, index *search.Index, status
 	if index != nil {
 		mux.Handle("/api/search", search.Handler(index, logger))
 	}
+	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}))
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", addr, err)
@@ -98,4 +103,12 @@ func (s *httpServer) serve(ctx context.Context) error {
 	}
 	<-errc
 	return nil
+}
+
+// newRegistry returns the registry /metrics serves: the Go runtime's and the
+// process's collectors, plus whatever the stages register.
+func newRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return reg
 }
