@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/cdw-dev/cdw/hospital"
@@ -65,16 +63,9 @@ func generateExport(t *testing.T) string {
 	defer func() { t.Logf("hospital export generated in %v", time.Since(start)) }()
 	c := pgtest.Start(t)
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, c.ConnString("postgres"))
-	require.NoError(t, err)
-	_, err = conn.Exec(ctx, "CREATE DATABASE emr")
-	require.NoError(t, err)
-	require.NoError(t, conn.Close(ctx))
-	db, err := pgxpool.New(ctx, c.ConnString("emr"))
-	require.NoError(t, err)
-	defer db.Close()
+	db := pgtest.NewDB(t, c, "emr")
 	require.NoError(t, hospital.CreateSchema(ctx, db))
-	_, err = hospital.Generate(ctx, db, hospital.Options{Patients: 20, Seed: 7, Until: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)})
+	_, err := hospital.Generate(ctx, db, hospital.Options{Patients: 20, Seed: 7, Until: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)})
 	require.NoError(t, err)
 	exportTmp, err = os.MkdirTemp("", "fhir-export-")
 	require.NoError(t, err)

@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -28,16 +26,9 @@ func hospitalExport(t *testing.T, patients int) (string, export.HL7Stats, [][]by
 	t.Helper()
 	c := pgtest.Start(t)
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, c.ConnString("postgres"))
-	require.NoError(t, err)
-	_, err = conn.Exec(ctx, "CREATE DATABASE emr")
-	require.NoError(t, err)
-	require.NoError(t, conn.Close(ctx))
-	db, err := pgxpool.New(ctx, c.ConnString("emr"))
-	require.NoError(t, err)
-	defer db.Close()
+	db := pgtest.NewDB(t, c, "emr")
 	require.NoError(t, hospital.CreateSchema(ctx, db))
-	_, err = hospital.Generate(ctx, db, hospital.Options{Patients: patients, Seed: 11, Until: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)})
+	_, err := hospital.Generate(ctx, db, hospital.Options{Patients: patients, Seed: 11, Until: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)})
 	require.NoError(t, err)
 	var buf bytes.Buffer
 	stats, err := export.HL7(ctx, db, &buf, export.HL7Options{CreatedAt: time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)})

@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/cdw-dev/cdw/internal/pgcluster"
 )
 
@@ -54,4 +57,25 @@ func TraversableTempDir(t testing.TB) string {
 		}
 	}
 	return dir
+}
+
+// NewDB creates the database name in c and returns a pool on it, closed
+// when the test ends.
+func NewDB(t testing.TB, c *pgcluster.Cluster, name string) *pgxpool.Pool {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, c.ConnString("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+		t.Fatal(err)
+	}
+	db, err := pgxpool.New(ctx, c.ConnString(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	return db
 }

@@ -74,14 +74,7 @@ func ingestFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) er
 func statusFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) error {
 	format := formatFlag(fs)
 	return func(ctx context.Context, args []string) error {
-		f, err := tabular.ParseFormat(*format)
-		if err != nil {
-			return usageError{err.Error()}
-		}
-		if err := needArgs(args, 0, "no arguments"); err != nil {
-			return err
-		}
-		set, err := bronze.ReadSet(c.layout().Bronze())
+		f, set, err := bronzeReport(c, *format, args)
 		if err != nil {
 			return err
 		}
@@ -111,14 +104,7 @@ func errorsFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) er
 	limit := fs.Int("limit", 100, "show at most the newest N (0: all)")
 	full := fs.Bool("full", false, "print whole payloads (the table format cuts them to 120 characters)")
 	return func(ctx context.Context, args []string) error {
-		f, err := tabular.ParseFormat(*format)
-		if err != nil {
-			return usageError{err.Error()}
-		}
-		if err := needArgs(args, 0, "no arguments"); err != nil {
-			return err
-		}
-		set, err := bronze.ReadSet(c.layout().Bronze())
+		f, set, err := bronzeReport(c, *format, args)
 		if err != nil {
 			return err
 		}
@@ -152,6 +138,20 @@ func errorsFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) er
 		}
 		return w.Close()
 	}
+}
+
+// bronzeReport checks a report's format and arguments and reads the bronze
+// logs it reports on.
+func bronzeReport(c *common, format string, args []string) (tabular.Format, bronze.Set, error) {
+	f, err := tabular.ParseFormat(format)
+	if err != nil {
+		return "", bronze.Set{}, usageError{err.Error()}
+	}
+	if err := needArgs(args, 0, "no arguments"); err != nil {
+		return "", bronze.Set{}, err
+	}
+	set, err := bronze.ReadSet(c.layout().Bronze())
+	return f, set, err
 }
 
 func postgresFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) error {
