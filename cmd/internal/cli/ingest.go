@@ -157,6 +157,7 @@ func bronzeReport(c *common, format string, args []string) (tabular.Format, bron
 func postgresFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) error {
 	var once bool
 	fs.BoolVar(&once, "once", false, "stop as soon as bronze has caught up with the source")
+	tables := fs.String("tables", "", "comma-separated schema-qualified tables to publish (default: every table, new ones included)")
 	return func(ctx context.Context, args []string) error {
 		if err := needArgs(args, 0, "no arguments"); err != nil {
 			return err
@@ -172,7 +173,7 @@ func postgresFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) 
 		}
 		defer log.Close()
 		bar := progress.New(c.stderr, "ingest", "changes", 0)
-		opts := ingest.PostgresOptions{ConnString: src.Cluster.ConnString(pipeline.SourceDB), Logger: c.logger,
+		opts := ingest.PostgresOptions{ConnString: src.Cluster.ConnString(pipeline.SourceDB), Logger: c.logger, Tables: splitList(*tables),
 			Progress: func(p ingest.Progress) { bar.SetTotal(p.Total); bar.Set(p.Rows) }}
 		if once {
 			opts.StatusInterval = time.Second // acknowledge promptly, so catching up is seen soon
