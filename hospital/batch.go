@@ -152,6 +152,7 @@ func (b *batchRows) add(p *patientPlan) {
 		e := &p.encounters[i]
 		b.regs = append(b.regs, e)
 		b.diags = appendPtrs(b.diags, e.diags)
+		cost := b.addBilling(p, e)
 		for j := range e.notes {
 			b.notes = append(b.notes, noteRef{p: &p.profile, e: e, n: &e.notes[j], truth: b.truth, typos: b.typos})
 		}
@@ -164,7 +165,6 @@ func (b *batchRows) add(p *patientPlan) {
 			b.medOrders = appendPtrs(b.medOrders, s.medOrders)
 			b.medAdmins = appendPtrs(b.medAdmins, s.medAdmins)
 		}
-		cost := b.addBilling(p, e)
 		if hasFrontPage(e) {
 			b.addFrontPage(p, e, cost)
 		}
@@ -187,7 +187,8 @@ func (b *batchRows) addFrontPage(p *patientPlan, e *encounter, cost int64) {
 	b.fpProcs = append(b.fpProcs, procs...)
 }
 
-// addBilling appends the prescriptions, treatments, examinations,
+// addBilling appends the prescriptions, treatments, examinations (with a
+// radiology report note for each imaging one, added to e.notes),
 // dispensing and charges of e and, once it is closed, its settlement, and
 // returns the total of its charges in cents. Each table's rows are drawn
 // from a stream of their own keyed by the registration.
@@ -208,6 +209,7 @@ func (b *batchRows) addBilling(p *patientPlan, e *encounter) int64 {
 	}
 	b.treats = appendPtrs(b.treats, c.treats)
 	b.exams = appendPtrs(b.exams, c.exams)
+	e.notes = append(e.notes, radiologyNotes(b.ids, e, c.exams, b.seed)...)
 	b.dispenses = appendPtrs(b.dispenses, planDispensing(b.ids, e, c.rxs, b.dispensed))
 	charges, total := planCharges(&b.ids.charge, e, c, !p.chinese, b.until)
 	b.charges = appendPtrs(b.charges, charges)

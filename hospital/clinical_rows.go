@@ -7,11 +7,11 @@ import "time"
 var (
 	transferColumns  = []string{"transfer_id", "reg_id", "from_ward_id", "to_ward_id", "transfer_time"}
 	procColumns      = []string{"proc_id", "reg_id", "patient_id", "code", "code_system", "name", "start_time", "end_time", "surgeon_id", "anaesthesia", "is_main"}
-	vitalColumns     = []string{"vital_id", "reg_id", "taken_at", "heart_rate", "resp_rate", "sbp", "dbp", "temperature_c", "spo2", "gcs", "height_cm", "weight_kg"}
+	vitalColumns     = []string{"vital_id", "reg_id", "taken_at", "heart_rate", "resp_rate", "sbp", "dbp", "temperature_c", "spo2", "gcs", "height_cm", "weight_kg", "recorded_by"}
 	labOrderColumns  = []string{"order_id", "reg_id", "patient_id", "panel", "ordered_at", "collected_at", "doctor_id", "status"}
 	labResultColumns = []string{"result_id", "order_id", "item_id", "value", "value_text", "unit", "abnormal_flag", "resulted_at", "amended"}
 	medOrderColumns  = []string{"med_order_id", "reg_id", "patient_id", "drug_id", "dose", "route", "frequency", "start_time", "stop_time", "doctor_id"}
-	medAdminColumns  = []string{"admin_id", "med_order_id", "given_at", "dose", "status"}
+	medAdminColumns  = []string{"admin_id", "med_order_id", "given_at", "dose", "status", "nurse_id"}
 	allergyColumns   = []string{"allergy_id", "patient_id", "allergen", "allergen_zh", "reaction", "severity", "recorded_at"}
 	immunColumns     = []string{"immunization_id", "patient_id", "vaccine_code", "vaccine", "given_at", "dose_number"}
 )
@@ -55,11 +55,12 @@ type vitalRow struct {
 	At                          time.Time
 	HR, RR, SBP, DBP, SpO2, GCS int16
 	Temp10, Height10, Weight10  int16
+	Nurse                       int32 // who charted them; 0 is nobody
 }
 
 func (v *vitalRow) values() []any {
 	return []any{v.ID, v.RegID, v.At, nullInt(v.HR), nullInt(v.RR), nullInt(v.SBP), nullInt(v.DBP),
-		nullTenths(v.Temp10), nullInt(v.SpO2), nullInt(v.GCS), nullTenths(v.Height10), nullTenths(v.Weight10)}
+		nullTenths(v.Temp10), nullInt(v.SpO2), nullInt(v.GCS), nullTenths(v.Height10), nullTenths(v.Weight10), nullID(v.Nurse)}
 }
 
 // qsofa returns the quick SOFA score of the observations: one point each
@@ -147,6 +148,7 @@ type medAdminRow struct {
 	At          time.Time
 	Dose        float64
 	Status      string
+	Nurse       int32 // who gave, held or recorded the refusal; 0 is nobody
 }
 
 func (m *medAdminRow) values() []any {
@@ -154,7 +156,7 @@ func (m *medAdminRow) values() []any {
 	if m.Status == "given" {
 		dose = m.Dose
 	}
-	return []any{m.ID, m.OrderID, m.At, dose, m.Status}
+	return []any{m.ID, m.OrderID, m.At, dose, m.Status, nullID(m.Nurse)}
 }
 
 // allergyRow is a row of emr.allergy.

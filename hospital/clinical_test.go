@@ -39,8 +39,12 @@ type admissionLine struct {
 	Principal struct {
 		Code, System string
 	} `json:"principal"`
-	Secondary  []struct{ Code, System string } `json:"secondary"`
+	Secondary []struct {
+		Code, System string
+		Severity     string `json:"cc_mcc"`
+	} `json:"secondary"`
 	Procedures []struct{ Code, System string } `json:"procedures"`
+	Severity   string                          `json:"cc_mcc"`
 }
 
 func TestClinicalRecord(t *testing.T) {
@@ -78,6 +82,7 @@ func TestClinicalRecord(t *testing.T) {
 		checkAdmissions(t, db, admissions)
 	})
 	t.Run("trajectories look like a hospital's", func(t *testing.T) { checkTrajectories(t, db) })
+	t.Run("admissions.jsonl marks CC and MCC at a realistic rate", func(t *testing.T) { checkSeverity(t, admissions) })
 	t.Run("some local codes are unmapped", func(t *testing.T) {
 		assert.Positive(t, count(t, db, `SELECT count(*) FROM emr.lab_item i WHERE NOT EXISTS (SELECT 1 FROM emr.local_code_map m
 			WHERE m.code_system_local = 'LAB' AND m.local_code = i.local_code)`))
@@ -368,6 +373,9 @@ func testNoteTruth(t *testing.T, c *pgcluster.Cluster, rate float64) {
 		assert.Positive(t, assertions[a], a)
 	}
 	assert.Greater(t, float64(withMain)/float64(len(notes)), 0.95, "notes with findings")
+	t.Run("radiology reports state their examination's findings", func(t *testing.T) {
+		checkRadiologyTruth(t, db, notes, bodies, rate == 0)
+	})
 	t.Run("negated chest pain is absent", func(t *testing.T) {
 		for _, n := range notes {
 			body := bodies[n.NoteID]

@@ -15,6 +15,21 @@ type department struct {
 	kind string
 }
 
+// Department kinds besides the clinical ones (inpatient, outpatient,
+// emergency): medical technology (radiology, pharmacy) and administration
+// (medical records).
+const (
+	kindAncillary      = "ancillary"
+	kindAdministrative = "administrative"
+)
+
+// Codes of the departments that are not clinical.
+const (
+	deptRadiology = "RAD"
+	deptPharmacy  = "PHARM"
+	deptRecords   = "MRD"
+)
+
 var departments = []department{
 	{"CARD", phrase{"Cardiology", "心血管内科"}, "inpatient"},
 	{"RESP", phrase{"Respiratory Medicine", "呼吸与危重症医学科"}, "inpatient"},
@@ -29,14 +44,22 @@ var departments = []department{
 	{"EMER", phrase{"Emergency Department", "急诊科"}, "emergency"},
 	{"GENM", phrase{"General Practice Clinic", "全科门诊"}, "outpatient"},
 	{"PSYC", phrase{"Psychology Clinic", "心理门诊"}, "outpatient"},
+	{deptRadiology, phrase{"Radiology", "放射科"}, kindAncillary},
+	{deptPharmacy, phrase{"Pharmacy", "药剂科"}, kindAncillary},
+	{deptRecords, phrase{"Medical Records", "病案管理科"}, kindAdministrative},
 }
 
-// staffTitles are the titles of a department's doctors, one per staff member.
+// clinicalDepts is the number of departments that see patients; they come
+// first in departments.
+const clinicalDepts = 13
+
+// staffTitles are the titles of a clinical department's doctors, one per
+// doctor; their staff ids are (dept_id-1)*len(staffTitles)+1 onwards.
 var staffTitles = []string{"chief physician", "associate chief physician", "attending physician", "attending physician", "resident physician"}
 
 var (
 	departmentColumns = []string{"dept_id", "code", "name", "name_zh", "kind"}
-	staffColumns      = []string{"staff_id", "code", "name", "sex", "birth_year", "title", "dept_id"}
+	staffColumns      = []string{"staff_id", "code", "name", "sex", "birth_year", "title", "dept_id", "title_zh"}
 )
 
 // departmentRows returns the rows of emr.department.
@@ -48,19 +71,21 @@ func departmentRows() [][]any {
 	return rows
 }
 
-// staffRows returns the rows of emr.staff: five doctors per department,
-// staff_id (dept_id-1)*5+1 to +5, named from the seed.
+// staffRows returns the rows of emr.staff, named from the seed: the
+// doctors of the clinical departments first (five each, as staffTitles),
+// then the nurses, pharmacists, radiologists, technicians, coders and
+// administrators of hospitalStaff.
 func staffRows(seed int64) [][]any {
 	r := seedRand(uint64(seed), domainStaff)
-	rows := make([][]any, 0, len(departments)*len(staffTitles))
-	for i := range departments {
-		for j, title := range staffTitles {
-			id := int32(i*len(staffTitles) + j + 1)
-			sex := pick(r, []string{"M", "F"})
-			name := personName(r, chance(r, 0.6), sex)
-			born := int32(1995 - 5*j - between(r, 0, 12))
-			rows = append(rows, []any{id, fmt.Sprintf("S%04d", id), name, sex, born, title, int32(i + 1)})
+	rows := make([][]any, 0, len(hospitalStaff.members))
+	for _, m := range hospitalStaff.members {
+		sex := pick(r, []string{"M", "F"})
+		if m.role == roleNurse && chance(r, 0.85) {
+			sex = "F"
 		}
+		name := personName(r, chance(r, 0.6), sex)
+		born := int32(1995 - 5*m.seniority - between(r, 0, 12))
+		rows = append(rows, []any{m.id, fmt.Sprintf("S%04d", m.id), name, sex, born, m.title.en, m.dept, m.title.zh})
 	}
 	return rows
 }
@@ -68,27 +93,33 @@ func staffRows(seed int64) [][]any {
 // deptTable maps department codes to ids and doctors.
 type deptTable struct {
 	ids   map[string]int32
-	staff map[int32][]int32
-	first int32 // lowest dept_id, the fallback for an unknown code
+	staff map[int32][]int32 // the doctors of each department
+	first int32             // lowest dept_id, the fallback for an unknown code
 }
 
 // staticDeptTable is the table Generate writes.
 func staticDeptTable() deptTable {
 	t := deptTable{ids: map[string]int32{}, staff: map[int32][]int32{}, first: 1}
-	for i, d := range departments {
-		id := int32(i + 1)
-		t.ids[d.code] = id
-		for j := range staffTitles {
-			t.staff[id] = append(t.staff[id], int32(i*len(staffTitles)+j+1))
+	for i, d := range departments[:clinicalDepts] {
+		t.ids[d.code] = int32(i + 1)
+	}
+	for _, m := range hospitalStaff.members {
+		if m.role == roleDoctor && int(m.dept) <= clinicalDepts {
+			t.staff[m.dept] = append(t.staff[m.dept], m.id)
 		}
 	}
 	return t
 }
 
-// loadDeptTable reads departments and their staff from the EMR.
+// loadDeptTable reads the clinical departments and their doctors from the
+// EMR: staff whose account has the doctor role (an EMR written before staff
+// of other kinds had only doctors).
 func loadDeptTable(ctx context.Context, q pgx.Tx) (deptTable, error) {
 	rows, err := q.Query(ctx, `SELECT d.dept_id, d.code, s.staff_id FROM emr.department d
-		JOIN emr.staff s ON s.dept_id = d.dept_id ORDER BY d.dept_id, s.staff_id`)
+		JOIN emr.staff s ON s.dept_id = d.dept_id
+		WHERE d.kind IN ('inpatient', 'outpatient', 'emergency')
+			AND NOT EXISTS (SELECT 1 FROM emr.user_account a WHERE a.staff_id = s.staff_id AND a.role <> 'doctor')
+		ORDER BY d.dept_id, s.staff_id`)
 	if err != nil {
 		return deptTable{}, fmt.Errorf("hospital: read departments: %w", err)
 	}

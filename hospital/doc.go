@@ -16,8 +16,12 @@
 // live loop's merges are recorded too. Options.TypoRate makes notes read as
 // typed in a hurry: typos, clinical abbreviations, homophone slips. With
 // Options.TruthDir the generator writes the ground truth beside the data
-// (note findings with their spans, deterioration episodes, coded admissions,
-// injected data-quality faults, examination report findings).
+// (note findings with their spans, deterioration episodes, coded admissions
+// with each secondary diagnosis marked MCC, CC or none, injected
+// data-quality faults, examination report findings). The CC/MCC marks
+// follow CHS-DRG 1.1 with its principal-diagnosis exclusions for Chinese
+// codes (a table copied from the shared reference and checked against it
+// by a test) and a small table of certain MS-DRG statuses for ICD-10-CM.
 //
 // Around the clinical record sit the HIS tables a hospital runs on, made
 // from each encounter's own rows when its batch is written: the
@@ -25,11 +29,26 @@
 // procedure lines (emr.front_page*, agreeing with emr.diagnosis and
 // emr.procedure), outpatient prescriptions (emr.prescription,
 // prescription_item), imaging and ECG examinations with reports in the
-// patient's language (emr.exam_order, exam_result), non-drug treatments
+// patient's language (emr.exam_order, exam_result), each imaging report
+// also a radiologist's radiology note (emr.clinical_note of type
+// radiology: technique, findings, impression), non-drug treatments
 // (emr.treatment), a charge for every billable row and a settlement of
 // every closed registration totalling them (emr.charge_item, settlement;
-// Chinese medical insurance or a US payer), and a login per staff member
-// (emr.user_account). The live loop charges and settles its visits too.
+// Chinese medical insurance or a US payer), pharmacy stock and dispensing,
+// and a login per staff member (emr.user_account).
+//
+// The staff are of every kind a hospital has, each with an account of
+// their role: doctors of the clinical departments, their nurses (who chart
+// vital signs and record medication administrations), radiologists (who
+// report imaging) and radiologic technologists, pharmacists (who
+// dispense), medical coders (who code front pages) and an administrator
+// per department.
+//
+// The live loop completes the same loop as it runs: its visits' prescriptions
+// are dispensed from the stock (restocked when low, never below zero),
+// open stays get examinations with their reports and radiology notes and
+// treatments, and each discharge is charged, settled and coded on a front
+// page.
 //
 // hospital only ever writes to the source system through PostgreSQL; it must
 // never write to the data directory's bronze, CDM or index, and imports no

@@ -13,7 +13,7 @@ type idAlloc struct {
 	transfer, proc, vital, labOrder, labResult int64
 	medOrder, medAdmin, allergy, immun         int64
 	charge, rx, rxItem, treatment, exam        int64
-	dispense                                   int64
+	dispense, stock                            int64
 }
 
 // next returns the id after *last and makes it the last one used.

@@ -16,18 +16,23 @@ var (
 // electrophysiology, with its list price in cents.
 type examKind struct {
 	code, modality, name, bodyPart string
+	nameZh                         string
 	price                          int64
 	wait                           [2]int // minutes from admission to the order
 }
 
 var (
-	examCXR     = examKind{"XR-CHEST", "XR", "Chest X-ray", "chest", 9000, [2]int{20, 180}}
-	examHipXR   = examKind{"XR-HIP", "XR", "Pelvis and hip X-ray", "hip", 9000, [2]int{20, 120}}
-	examCTHead  = examKind{"CT-HEAD", "CT", "CT head without contrast", "head", 30000, [2]int{10, 40}}
-	examECG     = examKind{"ECG-12", "ECG", "12-lead electrocardiogram", "heart", 2500, [2]int{5, 20}}
-	examEcho    = examKind{"US-ECHO", "US", "Transthoracic echocardiogram", "heart", 25000, [2]int{240, 1440}}
-	examUSAbdom = examKind{"US-ABD", "US", "Abdominal ultrasound", "abdomen", 12000, [2]int{30, 240}}
+	examCXR     = examKind{"XR-CHEST", "XR", "Chest X-ray", "chest", "胸部X线摄影", 9000, [2]int{20, 180}}
+	examHipXR   = examKind{"XR-HIP", "XR", "Pelvis and hip X-ray", "hip", "骨盆及髋关节X线摄影", 9000, [2]int{20, 120}}
+	examCTHead  = examKind{"CT-HEAD", "CT", "CT head without contrast", "head", "头颅CT平扫", 30000, [2]int{10, 40}}
+	examECG     = examKind{"ECG-12", "ECG", "12-lead electrocardiogram", "heart", "十二导联心电图", 2500, [2]int{5, 20}}
+	examEcho    = examKind{"US-ECHO", "US", "Transthoracic echocardiogram", "heart", "经胸超声心动图", 25000, [2]int{240, 1440}}
+	examUSAbdom = examKind{"US-ABD", "US", "Abdominal ultrasound", "abdomen", "腹部超声", 12000, [2]int{30, 240}}
 )
+
+// imaging reports whether the examination is read by a radiologist (an
+// ECG is read by a doctor of the department that ordered it).
+func (k *examKind) imaging() bool { return k.modality != "ECG" }
 
 // examFinding is what an examination shows in a condition.
 type examFinding struct {
@@ -107,9 +112,10 @@ func (x *examRow) resultValues() []any {
 }
 
 // planExams returns the examinations of a stay or emergency visit that its
-// main condition calls for, ordered by its doctor and reported by another
-// doctor of the department, in the patient's language, before the
-// encounter ends (or limit).
+// main condition calls for, ordered by its doctor and reported, in the
+// patient's language before the encounter ends (or limit), by the
+// radiologist on duty for imaging or by a doctor of the department for an
+// ECG.
 func planExams(r *rand.Rand, last *idAlloc, p *profile, e *encounter, limit time.Time) []examRow {
 	g := &e.reg
 	if e.stay == nil || e.duplicate {
@@ -132,6 +138,9 @@ func planExams(r *rand.Rand, last *idAlloc, p *profile, e *encounter, limit time
 			continue
 		}
 		reporter := (g.DeptID-1)*int32(len(staffTitles)) + 1 + int32(r.IntN(len(staffTitles)))
+		if f.kind.imaging() {
+			reporter = onDuty(hospitalStaff.radiologists, report, g.ID)
+		}
 		out = append(out, examRow{ID: last.next(&last.exam), RegID: g.ID, Find: f, Ordered: ordered, Report: report,
 			Doctor: g.DoctorID, Reporter: reporter, Lang: lang})
 	}

@@ -71,8 +71,8 @@ func (f *frontPage) values() []any {
 	if f.cost > 0 {
 		cost = float64(f.cost) / 100
 	}
-	coder := g.DeptID * int32(len(staffTitles)) // the department's resident
 	coded := clampTime(g.Discharge.Add(minutes(r, 6*60, 3*24*60)).Truncate(time.Second), g.Discharge, f.until)
+	coder := nullID(onDuty(hospitalStaff.coders, coded, g.ID)) // a coder of medical records
 	return []any{g.ID, cc, illness, admDiag, pCode, pName, system, secondary, losDays(g), cost,
 		dispositionCode(g.Disposition), coder, coded}
 }

@@ -236,11 +236,17 @@ type noteRef struct {
 
 // values writes the note's text and returns its row.
 func (r noteRef) values() []any {
-	in := newNoteInput(r.p, r.e, r.n)
-	title, body, f := writeNoteFacts(&in)
+	var title, body string
 	var findings []noteFinding
-	if r.truth {
-		findings = noteFindings(&in, &f, body)
+	if r.n.exam != nil {
+		title, body, findings = writeRadiology(r.n, r.e.main)
+	} else {
+		in := newNoteInput(r.p, r.e, r.n)
+		var f facts
+		title, body, f = writeNoteFacts(&in)
+		if r.truth {
+			findings = noteFindings(&in, &f, body)
+		}
 	}
 	body, findings = noisyNote(r.n, r.typos, body, findings)
 	if r.truth {

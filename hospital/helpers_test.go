@@ -87,7 +87,13 @@ var invariants = []struct{ name, query string }{
 	{"notes of another patient's registration", `SELECT count(*) FROM emr.clinical_note n
 		JOIN emr.registration g USING (reg_id) WHERE n.patient_id <> g.patient_id`},
 	{"notes not written by the registration's doctor", `SELECT count(*) FROM emr.clinical_note n
-		JOIN emr.registration g USING (reg_id) WHERE n.author_id IS DISTINCT FROM g.doctor_id`},
+		JOIN emr.registration g USING (reg_id) WHERE n.note_type <> 'radiology' AND n.author_id IS DISTINCT FROM g.doctor_id`},
+	{"radiology notes not written by a radiologist", `SELECT count(*) FROM emr.clinical_note n
+		WHERE n.note_type = 'radiology' AND NOT EXISTS (SELECT 1 FROM emr.staff s JOIN emr.department d USING (dept_id)
+			JOIN emr.user_account a USING (staff_id) WHERE s.staff_id = n.author_id AND d.code = 'RAD' AND a.role = 'doctor')`},
+	{"registrations with more radiology notes than imaging examinations", `SELECT count(*) FROM emr.registration g
+		WHERE (SELECT count(*) FROM emr.clinical_note n WHERE n.reg_id = g.reg_id AND n.note_type = 'radiology')
+			> (SELECT count(*) FROM emr.exam_order x WHERE x.reg_id = g.reg_id AND x.modality <> 'ECG')`},
 	{"notes written outside their encounter", `SELECT count(*) FROM emr.clinical_note n JOIN emr.registration g USING (reg_id)
 		WHERE n.written_at < g.admit_time OR n.written_at > coalesce(g.discharge_time, 'infinity')`},
 	{"diagnoses made outside their encounter", `SELECT count(*) FROM emr.diagnosis d JOIN emr.registration g USING (reg_id)
@@ -101,7 +107,8 @@ var invariants = []struct{ name, query string }{
 	{"note types not matching the visit type", `SELECT count(*) FROM emr.clinical_note n JOIN emr.registration g USING (reg_id)
 		WHERE NOT (g.visit_type = 'O' AND n.note_type = 'outpatient' OR g.visit_type = 'E' AND n.note_type = 'emergency'
 			OR g.visit_type = 'I' AND n.note_type IN ('admission', 'progress') OR g.visit_type = 'I' AND g.status = 'closed' AND n.note_type = 'discharge'
-			OR g.visit_type = 'I' AND g.admit_source = 'day surgery' AND n.note_type = 'operative')`},
+			OR g.visit_type = 'I' AND g.admit_source = 'day surgery' AND n.note_type = 'operative'
+			OR g.visit_type IN ('I', 'E') AND n.note_type = 'radiology')`},
 	{"notes in neither language", `SELECT count(*) FROM emr.clinical_note WHERE language NOT IN ('en', 'zh')`},
 }
 

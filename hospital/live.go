@@ -19,13 +19,15 @@ type OpKind string
 // The operations a running hospital performs on its EMR.
 const (
 	// OpRegisterVisit registers a finished outpatient or emergency visit of
-	// an existing patient with its diagnoses and a note.
+	// an existing patient with its diagnoses and a note, its prescriptions
+	// dispensed by a pharmacist from the stock, charged and settled.
 	OpRegisterVisit OpKind = "register_visit"
 	// OpAdmit admits an existing patient: an open inpatient registration,
 	// its diagnoses and an admission note.
 	OpAdmit OpKind = "admit"
 	// OpDischarge closes an open inpatient stay (discharge_time, disposition,
-	// status) and writes its discharge summary.
+	// status), writes its discharge summary, charges its bed-days, settles
+	// it and has a coder code its front page.
 	OpDischarge OpKind = "discharge"
 	// OpProgressNote adds a progress note to an open inpatient stay.
 	OpProgressNote OpKind = "progress_note"
@@ -48,16 +50,23 @@ const (
 	// OpMergePatients merges a duplicate patient record into the surviving
 	// one: its rows are re-pointed and the duplicate is deleted.
 	OpMergePatients OpKind = "merge_patients"
+	// OpExamine performs an examination for an open inpatient stay: the
+	// order, its report and, for imaging, a radiologist's radiology note,
+	// charged.
+	OpExamine OpKind = "examine"
+	// OpTreat records a non-drug treatment session (oxygen, nebulisation,
+	// physiotherapy, dialysis, dressing) that an open stay calls for, charged.
+	OpTreat OpKind = "treat"
 )
 
 // OpKinds returns every operation kind.
 func OpKinds() []OpKind {
 	return []OpKind{OpRegisterVisit, OpAdmit, OpDischarge, OpProgressNote, OpCorrectDiagnosis, OpDeleteInError, OpNewPatient,
-		OpChartVitals, OpLabResult, OpAmendLabResult, OpRecodeDiagnosis, OpMergePatients}
+		OpChartVitals, OpLabResult, OpAmendLabResult, OpRecodeDiagnosis, OpMergePatients, OpExamine, OpTreat}
 }
 
 // opWeights are the relative frequencies of OpKinds() in Step.
-var opWeights = []float64{28, 14, 13, 15, 11, 11, 8, 18, 10, 5, 5, 5}
+var opWeights = []float64{28, 14, 13, 15, 11, 11, 8, 18, 10, 5, 5, 5, 8, 7}
 
 // Op describes one performed operation.
 type Op struct {
@@ -115,6 +124,7 @@ type Live struct {
 // liveState is what Live reads from the EMR before operating on it.
 type liveState struct {
 	depts deptTable
+	staff *staffTable
 	ids   idAlloc
 }
 
@@ -244,6 +254,9 @@ func (l *Live) load(ctx context.Context) error {
 		if st.depts, err = loadDeptTable(ctx, tx); err != nil {
 			return err
 		}
+		if st.staff, err = loadStaff(ctx, tx); err != nil {
+			return err
+		}
 		err = tx.QueryRow(ctx, `SELECT
 			greatest((SELECT coalesce(max(patient_id), 0) FROM emr.patient), (SELECT coalesce(max(merged_patient_id), 0) FROM emr.patient_merge)),
 			(SELECT coalesce(max(reg_id), 0) FROM emr.registration),
@@ -254,8 +267,13 @@ func (l *Live) load(ctx context.Context) error {
 			(SELECT coalesce(max(result_id), 0) FROM emr.lab_result),
 			(SELECT coalesce(max(charge_id), 0) FROM emr.charge_item),
 			(SELECT coalesce(max(rx_id), 0) FROM emr.prescription),
-			(SELECT coalesce(max(rx_item_id), 0) FROM emr.prescription_item)`).Scan(&st.ids.patient, &st.ids.reg, &st.ids.diag, &st.ids.note,
-			&st.ids.vital, &st.ids.labOrder, &st.ids.labResult, &st.ids.charge, &st.ids.rx, &st.ids.rxItem)
+			(SELECT coalesce(max(rx_item_id), 0) FROM emr.prescription_item),
+			(SELECT coalesce(max(exam_id), 0) FROM emr.exam_order),
+			(SELECT coalesce(max(treatment_id), 0) FROM emr.treatment),
+			(SELECT coalesce(max(dispense_id), 0) FROM emr.dispensing),
+			(SELECT coalesce(max(stock_id), 0) FROM emr.pharmacy_stock)`).Scan(&st.ids.patient, &st.ids.reg, &st.ids.diag, &st.ids.note,
+			&st.ids.vital, &st.ids.labOrder, &st.ids.labResult, &st.ids.charge, &st.ids.rx, &st.ids.rxItem,
+			&st.ids.exam, &st.ids.treatment, &st.ids.dispense, &st.ids.stock)
 		if err != nil {
 			return fmt.Errorf("read largest ids: %w", err)
 		}

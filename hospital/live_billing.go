@@ -36,6 +36,9 @@ func (l *Live) chargeVisit(ctx context.Context, tx pgx.Tx, p *profile, e *encoun
 	if err := insertPrescriptions(ctx, tx, rxs); err != nil {
 		return err
 	}
+	if err := l.dispensePrescriptions(ctx, tx, rxs); err != nil {
+		return err
+	}
 	b.prescriptionCharges(rxs)
 	b.add("REG-"+string(rune(e.reg.VisitType)), chargeRegistration, "registration fee", 1,
 		map[byte]int64{'O': 2000, 'E': 5000, 'I': 3000}[e.reg.VisitType], e.reg.Admit, "registration", e.reg.ID)
@@ -49,21 +52,21 @@ func (l *Live) chargeVisit(ctx context.Context, tx pgx.Tx, p *profile, e *encoun
 	return insert(ctx, tx, "emr.settlement", settlementColumns, s.values())
 }
 
-// settleStay charges the bed-days of a stay just discharged and settles it
-// for the total of all its charges.
-func (l *Live) settleStay(ctx context.Context, tx pgx.Tx, p *profile, e *encounter) error {
+// settleStay charges the bed-days of a stay just discharged, settles it
+// for the total of all its charges and returns that total in cents.
+func (l *Live) settleStay(ctx context.Context, tx pgx.Tx, p *profile, e *encounter) (int64, error) {
 	b := l.liveBiller(p, e)
 	b.bedDays(e.reg.Discharge)
 	if err := insertCharges(ctx, tx, b); err != nil {
-		return err
+		return 0, err
 	}
 	var total int64
 	err := tx.QueryRow(ctx, `SELECT coalesce(sum(amount * 100), 0)::bigint FROM emr.charge_item WHERE reg_id = $1`, e.reg.ID).Scan(&total)
 	if err != nil {
-		return fmt.Errorf("sum the charges of registration %d: %w", e.reg.ID, err)
+		return 0, fmt.Errorf("sum the charges of registration %d: %w", e.reg.ID, err)
 	}
 	s := planSettlement(uint64(l.opts.Seed), p, e, total, e.reg.Discharge)
-	return insert(ctx, tx, "emr.settlement", settlementColumns, s.values())
+	return total, insert(ctx, tx, "emr.settlement", settlementColumns, s.values())
 }
 
 // chargeLabResults charges the lab results of sp.

@@ -11,7 +11,7 @@ import (
 // liveStay returns a stay plan for writing clinical rows of the open stay e
 // of p up to end, drawing from the live stream.
 func (l *Live) liveStay(p *profile, e *encounter, end time.Time) *stayPlan {
-	sp := &stayPlan{r: l.rng, ids: &l.state.ids, p: p, e: e, s: &stay{}, end: end}
+	sp := &stayPlan{r: l.rng, ids: &l.state.ids, staff: l.state.staff, p: p, e: e, s: &stay{}, end: end}
 	sp.base = drawVitals(l.rng, "", p.ageAt(e.reg.Admit), false)
 	sp.base.gcs = 15
 	return sp

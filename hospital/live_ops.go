@@ -27,6 +27,8 @@ var fallbacks = map[OpKind]OpKind{
 	OpAmendLabResult:   OpLabResult,
 	OpRecodeDiagnosis:  OpRegisterVisit,
 	OpMergePatients:    OpNewPatient,
+	OpExamine:          OpAdmit,
+	OpTreat:            OpExamine,
 }
 
 // perform performs kind, or its fallback when there is nothing to perform it
@@ -62,6 +64,10 @@ func (l *Live) perform(ctx context.Context, kind OpKind) (Op, error) {
 			op, err = l.recodeDiagnosis(ctx, tx)
 		case OpMergePatients:
 			op, err = l.mergePatients(ctx, tx, now)
+		case OpExamine:
+			op, err = l.examine(ctx, tx, now)
+		case OpTreat:
+			op, err = l.treat(ctx, tx, now)
 		default:
 			op, err = l.newPatient(ctx, tx, now)
 		}
@@ -166,8 +172,12 @@ func (l *Live) discharge(ctx context.Context, tx pgx.Tx, now time.Time) (Op, err
 	if err := insertNote(ctx, tx, p, e, &n); err != nil {
 		return Op{}, err
 	}
+	total, err := l.settleStay(ctx, tx, p, e)
+	if err != nil {
+		return Op{}, err
+	}
 	return Op{Kind: OpDischarge, Table: "emr.registration", ID: g.ID, PatientID: g.PatientID, RegID: g.ID},
-		l.settleStay(ctx, tx, p, e)
+		l.writeFrontPage(ctx, tx, p, e, total)
 }
 
 // progressNote writes a progress note for a random open inpatient stay.
@@ -327,7 +337,12 @@ func insert(ctx context.Context, tx pgx.Tx, table string, cols []string, vals []
 
 // insertNote writes note n of encounter e and inserts it.
 func insertNote(ctx context.Context, tx pgx.Tx, p *profile, e *encounter, n *noteRow) error {
-	in := newNoteInput(p, e, n)
-	title, body := writeNote(&in)
+	var title, body string
+	if n.exam != nil {
+		title, body, _ = writeRadiology(n, e.main)
+	} else {
+		in := newNoteInput(p, e, n)
+		title, body = writeNote(&in)
+	}
 	return insert(ctx, tx, "emr.clinical_note", noteColumns, n.values(title, body))
 }

@@ -55,7 +55,26 @@ func TestLive(t *testing.T) {
 		_, err := l.Do(ctx, "fly")
 		assert.Error(t, err)
 	})
-	t.Run("invariants hold after live activity", func(t *testing.T) { checkInvariants(t, db) })
+	t.Run("invariants hold after live activity", func(t *testing.T) {
+		checkInvariants(t, db)
+		checkSharedHIS(t, db)
+	})
+	t.Run("the live pharmacy restocks what runs out", func(t *testing.T) {
+		// The pharmacy runs dry: what is on hand is written off.
+		_, err := db.Exec(ctx, `UPDATE emr.pharmacy_stock SET quantity_received = quantity_received - quantity_on_hand, quantity_on_hand = 0`)
+		require.NoError(t, err)
+		l := hospital.NewLive(db, hospital.LiveOptions{Seed: 4})
+		for range 20 {
+			op, err := l.Do(ctx, hospital.OpRegisterVisit)
+			require.NoError(t, err)
+			assertDispensed(t, db, op)
+		}
+		assert.Positive(t, count(t, db, `SELECT count(*) FROM emr.dispensing d JOIN emr.pharmacy_stock s USING (batch_no)
+			WHERE s.batch_no LIKE '%-R%' AND s.quantity_on_hand >= 0`))
+		assert.Zero(t, count(t, db, `SELECT count(*) FROM emr.pharmacy_stock WHERE quantity_on_hand < 0`))
+		checkInvariants(t, db)
+		checkSharedHIS(t, db)
+	})
 	t.Run("run stops promptly when cancelled", func(t *testing.T) {
 		l := hospital.NewLive(db, hospital.LiveOptions{Seed: 3, Interval: 5 * time.Millisecond})
 		ctx, cancel := context.WithCancel(ctx)
@@ -112,15 +131,23 @@ func checkOp(t *testing.T, db *pgxpool.Pool, op hospital.Op, before emrState, si
 	switch op.Kind {
 	case hospital.OpRegisterVisit:
 		assert.EqualValues(t, 1, reg(`visit_type IN ('O', 'E') AND status = 'closed' AND discharge_time >= $3`), op)
+		assertDispensed(t, db, op)
 	case hospital.OpNewPatient:
 		assert.EqualValues(t, 1, count(t, db, `SELECT count(*) FROM emr.patient WHERE patient_id = $1 AND created_at >= $2::timestamp - interval '1 day'`, op.ID, since), op)
 		assert.EqualValues(t, 1, reg(`status = 'closed' AND $3::timestamp IS NOT NULL`), op)
+		assertDispensed(t, db, op)
 	case hospital.OpAdmit:
 		assert.EqualValues(t, 1, reg(`visit_type = 'I' AND status = 'open' AND admit_time >= $3`), op)
 		assert.EqualValues(t, 1, count(t, db, `SELECT count(*) FROM emr.clinical_note WHERE reg_id = $1 AND note_type = 'admission'`, op.RegID), op)
 	case hospital.OpDischarge:
 		assert.EqualValues(t, 1, reg(`visit_type = 'I' AND status = 'closed' AND discharge_time >= $3 AND disposition IS NOT NULL`), op)
 		assert.EqualValues(t, 1, count(t, db, `SELECT count(*) FROM emr.clinical_note WHERE reg_id = $1 AND note_type = 'discharge'`, op.RegID), op)
+		assert.EqualValues(t, 1, count(t, db, `SELECT count(*) FROM emr.front_page f JOIN emr.settlement s USING (reg_id)
+			JOIN emr.user_account a ON a.staff_id = f.coder_id AND a.role = 'coder'
+			WHERE f.reg_id = $1 AND f.total_cost = s.total AND f.secondary_codes = (SELECT coalesce(array_agg(icd10 ORDER BY diag_id), '{}')
+				FROM emr.diagnosis WHERE reg_id = $1 AND NOT is_main)
+			AND (SELECT count(*) FROM emr.front_page_diagnosis l WHERE l.reg_id = $1) = (SELECT count(*) FROM emr.diagnosis WHERE reg_id = $1)
+			AND (SELECT count(*) FROM emr.front_page_procedure l WHERE l.reg_id = $1) = (SELECT count(*) FROM emr.procedure WHERE reg_id = $1)`, op.RegID), op)
 	case hospital.OpProgressNote:
 		assert.False(t, before.notes[op.ID], op)
 		assert.EqualValues(t, 1, count(t, db, `SELECT count(*) FROM emr.clinical_note WHERE note_id = $1 AND reg_id = $2 AND note_type = 'progress'`, op.ID, op.RegID), op)
@@ -160,7 +187,26 @@ func checkOp(t *testing.T, db *pgxpool.Pool, op hospital.Op, before emrState, si
 			+ (SELECT count(*) FROM emr.diagnosis WHERE patient_id = $1) + (SELECT count(*) FROM emr.clinical_note WHERE patient_id = $1)`, op.ID), op)
 		assert.EqualValues(t, 1, count(t, db, `SELECT count(*) FROM emr.patient_merge
 			WHERE merged_patient_id = $1 AND surviving_patient_id = $2 AND merged_mrn <> '' AND merged_by IS NOT NULL`, op.ID, op.PatientID), op)
+	case hospital.OpExamine:
+		assert.EqualValues(t, 1, count(t, db, `SELECT count(*) FROM emr.exam_order x JOIN emr.exam_result r USING (exam_id)
+			WHERE x.exam_id = $1 AND x.reg_id = $2 AND r.reported_at >= x.ordered_at
+				AND (x.modality = 'ECG') = NOT EXISTS (SELECT 1 FROM emr.clinical_note n WHERE n.reg_id = x.reg_id
+					AND n.note_type = 'radiology' AND n.author_id = r.reported_by AND n.written_at = r.reported_at AND n.body LIKE '%' || r.impression || '%')
+				AND EXISTS (SELECT 1 FROM emr.charge_item c WHERE c.source_table = 'exam_order' AND c.source_id = x.exam_id)`, op.ID, op.RegID), op)
+	case hospital.OpTreat:
+		assert.EqualValues(t, 1, count(t, db, `SELECT count(*) FROM emr.treatment t JOIN emr.registration g USING (reg_id)
+			WHERE t.treatment_id = $1 AND t.reg_id = $2 AND g.status = 'open' AND t.started_at >= g.admit_time AND t.ended_at >= t.started_at
+				AND EXISTS (SELECT 1 FROM emr.charge_item c WHERE c.source_table = 'treatment' AND c.source_id = t.treatment_id)`, op.ID, op.RegID), op)
 	default:
 		t.Errorf("unexpected operation %v", op)
 	}
+}
+
+// assertDispensed asserts that every prescription item of the visit op
+// wrote was dispensed once, as prescribed, by a pharmacist.
+func assertDispensed(t *testing.T, db *pgxpool.Pool, op hospital.Op) {
+	t.Helper()
+	assert.Zero(t, count(t, db, `SELECT count(*) FROM emr.prescription_item i JOIN emr.prescription x USING (rx_id)
+		WHERE x.reg_id = $1 AND (SELECT count(*) FROM emr.dispensing d JOIN emr.user_account a ON a.staff_id = d.pharmacist_id
+			AND a.role = 'pharmacist' WHERE d.rx_item_id = i.rx_item_id AND d.quantity = i.quantity) <> 1`, op.RegID), op)
 }

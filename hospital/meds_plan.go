@@ -98,7 +98,8 @@ func (sp *stayPlan) prescribe(rg regimen, start time.Time) {
 	step := time.Duration(frequencyHours(rg.freq)) * time.Hour
 	for t := start.Add(minutes(sp.r, 5, 30)); !t.After(sp.end); t = t.Add(step) {
 		status := []string{"given", "held", "refused"}[weighted(sp.r, []float64{96, 3, 1})]
-		sp.s.medAdmins = append(sp.s.medAdmins, medAdminRow{ID: sp.ids.next(&sp.ids.medAdmin), OrderID: m.ID, At: t, Dose: rg.dose, Status: status})
+		sp.s.medAdmins = append(sp.s.medAdmins, medAdminRow{ID: sp.ids.next(&sp.ids.medAdmin), OrderID: m.ID, At: t, Dose: rg.dose, Status: status,
+			Nurse: sp.staff.nurse(g.DeptID, g.ID, t)})
 		if step == 0 {
 			break
 		}

@@ -14,7 +14,7 @@ import (
 // Column lists of the pharmacy tables.
 var (
 	stockColumns    = []string{"stock_id", "drug_id", "location", "batch_no", "expiry_date", "quantity_received", "quantity_on_hand"}
-	dispenseColumns = []string{"dispense_id", "rx_item_id", "med_order_id", "drug_id", "location", "batch_no", "dispensed_at", "quantity"}
+	dispenseColumns = []string{"dispense_id", "rx_item_id", "med_order_id", "drug_id", "location", "batch_no", "dispensed_at", "quantity", "pharmacist_id"}
 )
 
 // Pharmacy locations (emr.pharmacy_stock.location).
@@ -43,6 +43,7 @@ type dispenseRow struct {
 	Stock            stockKey
 	At               time.Time
 	Qty              int32
+	Pharmacist       int32 // who handed it out; 0 is nobody
 }
 
 func (d *dispenseRow) values() []any {
@@ -52,7 +53,7 @@ func (d *dispenseRow) values() []any {
 	} else {
 		mo = d.MedOrder
 	}
-	return []any{d.ID, rx, mo, int32(d.Stock.drug + 1), d.Stock.location, d.Stock.batchNo(), d.At, d.Qty}
+	return []any{d.ID, rx, mo, int32(d.Stock.drug + 1), d.Stock.location, d.Stock.batchNo(), d.At, d.Qty, nullID(d.Pharmacist)}
 }
 
 // planDispensing returns the dispensing of e's prescription items (at the
@@ -64,7 +65,8 @@ func planDispensing(last *idAlloc, e *encounter, rxs []rxRow, dispensed map[stoc
 	add := func(rxItem, medOrder int64, drug int, loc string, at time.Time, qty int32) {
 		k := stockKey{drug: drug, location: loc, month: at.Year()*100 + int(at.Month())}
 		dispensed[k] += int64(qty)
-		out = append(out, dispenseRow{ID: last.next(&last.dispense), RxItem: rxItem, MedOrder: medOrder, Stock: k, At: at, Qty: qty})
+		out = append(out, dispenseRow{ID: last.next(&last.dispense), RxItem: rxItem, MedOrder: medOrder, Stock: k, At: at, Qty: qty,
+			Pharmacist: onDuty(hospitalStaff.pharmacist, at, e.reg.ID)})
 	}
 	for i := range rxs {
 		for _, it := range rxs[i].items {

@@ -70,6 +70,7 @@ const (
 	noteOutpatient = "outpatient"
 	noteEmergency  = "emergency"
 	noteOperative  = "operative"
+	noteRadiology  = "radiology"
 )
 
 // noteRow is a row of emr.clinical_note without its text, which is written
@@ -81,6 +82,7 @@ type noteRow struct {
 	WrittenAt            time.Time
 	Seed                 uint64
 	findings             []noteFinding // what the text mentions, when ground truth is kept
+	exam                 *examRow      // the examination a radiology report is of
 }
 
 func (n *noteRow) values(title, body string) []any {

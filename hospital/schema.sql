@@ -7,7 +7,7 @@ CREATE TABLE IF NOT EXISTS emr.department (
     code        text    NOT NULL UNIQUE,      -- local department code, e.g. CARD
     name        text    NOT NULL,             -- English name
     name_zh     text    NOT NULL,             -- Chinese name
-    kind        text    NOT NULL CHECK (kind IN ('inpatient', 'outpatient', 'emergency'))
+    kind        text    NOT NULL CHECK (kind IN ('inpatient', 'outpatient', 'emergency', 'ancillary', 'administrative'))
 );
 
 CREATE TABLE IF NOT EXISTS emr.staff (
@@ -64,7 +64,7 @@ CREATE TABLE IF NOT EXISTS emr.clinical_note (
     note_id     bigint  PRIMARY KEY,
     reg_id      bigint  NOT NULL REFERENCES emr.registration (reg_id) ON DELETE CASCADE,
     patient_id  bigint  NOT NULL REFERENCES emr.patient (patient_id),
-    note_type   text    NOT NULL,             -- admission, progress, discharge, outpatient, emergency
+    note_type   text    NOT NULL,             -- admission, progress, discharge, outpatient, emergency, operative, radiology
     title       text    NOT NULL,
     language    text    NOT NULL,             -- en / zh
     body        text    NOT NULL,
@@ -256,7 +256,7 @@ CREATE TABLE IF NOT EXISTS emr.user_account (
     account_id  integer   PRIMARY KEY,
     login_name  text      NOT NULL UNIQUE,
     staff_id    integer   NOT NULL UNIQUE REFERENCES emr.staff (staff_id),
-    role        text      NOT NULL CHECK (role IN ('doctor', 'nurse', 'pharmacist', 'coder', 'admin')),
+    role        text      NOT NULL CHECK (role IN ('doctor', 'nurse', 'pharmacist', 'coder', 'technician', 'admin')),
     created_at  timestamp NOT NULL,
     last_login  timestamp,
     active      boolean   NOT NULL DEFAULT true
@@ -428,3 +428,29 @@ CREATE TABLE IF NOT EXISTS emr.dispensing (
     CHECK ((rx_item_id IS NULL) <> (med_order_id IS NULL))
 );
 CREATE INDEX IF NOT EXISTS dispensing_batch_idx ON emr.dispensing (batch_no);
+
+-- Staff of every kind (nurses, pharmacists, radiologists, technicians,
+-- coders, administrators) beside the doctors: the Chinese title of each,
+-- and who recorded the rows they sign. An EMR created before them gets the
+-- columns and the wider CHECKs here. The nurse columns of the two largest
+-- tables hold staff ids without a foreign key, as an HIS's flowsheets
+-- often do, so that COPY into them stays fast.
+ALTER TABLE emr.staff ADD COLUMN IF NOT EXISTS title_zh text;
+ALTER TABLE emr.vital_sign ADD COLUMN IF NOT EXISTS recorded_by integer;  -- emr.staff, a nurse
+ALTER TABLE emr.med_admin ADD COLUMN IF NOT EXISTS nurse_id integer;      -- emr.staff, a nurse
+ALTER TABLE emr.dispensing ADD COLUMN IF NOT EXISTS pharmacist_id integer REFERENCES emr.staff (staff_id);
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'department_kind_check'
+            AND pg_get_constraintdef(oid) LIKE '%ancillary%') THEN
+        ALTER TABLE emr.department DROP CONSTRAINT IF EXISTS department_kind_check;
+        ALTER TABLE emr.department ADD CONSTRAINT department_kind_check
+            CHECK (kind IN ('inpatient', 'outpatient', 'emergency', 'ancillary', 'administrative'));
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'user_account_role_check'
+            AND pg_get_constraintdef(oid) LIKE '%technician%') THEN
+        ALTER TABLE emr.user_account DROP CONSTRAINT IF EXISTS user_account_role_check;
+        ALTER TABLE emr.user_account ADD CONSTRAINT user_account_role_check
+            CHECK (role IN ('doctor', 'nurse', 'pharmacist', 'coder', 'technician', 'admin'));
+    END IF;
+END $$;

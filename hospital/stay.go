@@ -22,6 +22,7 @@ type stay struct {
 type stayPlan struct {
 	r      *rand.Rand
 	ids    *idAlloc
+	staff  *staffTable // who charts and gives medication
 	p      *profile
 	e      *encounter
 	s      *stay
@@ -44,7 +45,7 @@ func planStay(seed uint64, ids *idAlloc, p *profile, e *encounter, limit time.Ti
 	if e.reg.VisitType == 'O' {
 		return nil
 	}
-	sp := &stayPlan{r: seedRand(seed, domainStay, uint64(e.reg.ID)), ids: ids, p: p, e: e, s: &stay{}, end: limit}
+	sp := &stayPlan{r: seedRand(seed, domainStay, uint64(e.reg.ID)), ids: ids, staff: hospitalStaff, p: p, e: e, s: &stay{}, end: limit}
 	if !e.reg.open() {
 		sp.end = e.reg.Discharge
 	}

@@ -63,6 +63,11 @@ type codedDiagnosis struct {
 	Name   string `json:"name"`
 	System string `json:"system"`
 	WHO    string `json:"icd10_who"`
+	// Severity is a secondary diagnosis's complication/comorbidity status
+	// beside the principal: "MCC", "CC" or "none" (CHS-DRG 1.1 with its
+	// exclusions for ICD-10-CN, msdrgSeverity for ICD-10-CM), empty when
+	// unknown (WHO ICD-10, ICD-10-CM codes msdrgSeverity does not list).
+	Severity string `json:"cc_mcc,omitempty"`
 }
 
 // codedProcedure is a procedure as admissions.jsonl records it.
@@ -83,7 +88,11 @@ type admissionTruth struct {
 	Principal  codedDiagnosis   `json:"principal"`
 	Secondary  []codedDiagnosis `json:"secondary"`
 	Procedures []codedProcedure `json:"procedures"`
-	Readmitted bool             `json:"-"`
+	// Severity is the stay's highest counting secondary status: "MCC",
+	// "CC" or "none" when every secondary diagnosis's status is known,
+	// else empty unless one is an MCC.
+	Severity   string `json:"cc_mcc,omitempty"`
+	Readmitted bool   `json:"-"`
 }
 
 // writeBatch appends the batch's note findings, episodes and inpatient
@@ -146,6 +155,11 @@ func admissionOf(p *profile, e *encounter) admissionTruth {
 			a.Secondary = append(a.Secondary, cd)
 		}
 	}
+	for i := range a.Secondary {
+		s := &a.Secondary[i]
+		s.Severity = secondarySeverity(s.System, a.Principal.Code, s.Code)
+	}
+	a.Severity = stayClass(a.Principal, a.Secondary)
 	for _, pr := range e.stay.procs {
 		a.Procedures = append(a.Procedures, codedProcedure{Code: pr.Code, Name: pr.Name, System: pr.System, Start: pr.Start, Main: pr.Main})
 	}

@@ -63,7 +63,7 @@ func (sp *stayPlan) chart(t time.Time, first bool) {
 	v := sp.vitalsAt(t)
 	row := vitalRow{ID: sp.ids.next(&sp.ids.vital), RegID: sp.e.reg.ID, At: t.Truncate(time.Second),
 		HR: int16(v.hr), RR: int16(v.rr), SBP: int16(v.sbp), DBP: int16(v.dbp), SpO2: int16(v.spo2), GCS: int16(v.gcs),
-		Temp10: int16(v.temp*10 + 0.5)}
+		Temp10: int16(v.temp*10 + 0.5), Nurse: sp.staff.nurse(sp.e.reg.DeptID, sp.e.reg.ID, t)}
 	if first {
 		row.Height10, row.Weight10 = sp.height, sp.weight
 	}

@@ -50,6 +50,14 @@ var noteTypes = map[string]coding{
 	"outpatient": {System: SystemLOINC, Code: "34108-1", Display: "Outpatient Note"},
 	"emergency":  {System: SystemLOINC, Code: "34111-1", Display: "Emergency department Note"},
 	"operative":  {System: SystemLOINC, Code: "11504-8", Display: "Surgical operation note"},
+	"radiology":  {System: SystemLOINC, Code: "18748-4", Display: "Diagnostic imaging study"},
+}
+
+// noteDocumentTypes maps the EMR's note types onto HL7 v2 document types
+// (table 0270, TXA-2): an outpatient note is a history and physical.
+var noteDocumentTypes = map[string]string{
+	"admission": "HP", "progress": "PR", "discharge": "DS", "outpatient": "HP",
+	"emergency": "ED", "operative": "OP", "radiology": "DI",
 }
 
 // NoteContentType is the attachment content type of exported notes.

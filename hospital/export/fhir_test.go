@@ -179,6 +179,12 @@ var statuses = map[string][]string{
 	"MedicationAdministration": {"in-progress", "not-done", "on-hold", "completed", "entered-in-error", "stopped", "unknown"},
 }
 
+// noteLOINC are the LOINC document types of the EMR's note types.
+var noteLOINC = map[string]string{
+	"admission": "34117-2", "progress": "11506-3", "discharge": "18842-5", "outpatient": "34108-1",
+	"emergency": "34111-1", "operative": "11504-8", "radiology": "18748-4",
+}
+
 // checks are further per-type assertions.
 var checks = map[string]func(t *testing.T, key string, r map[string]any){
 	"DocumentReference": func(t *testing.T, key string, r map[string]any) {
@@ -186,6 +192,8 @@ var checks = map[string]func(t *testing.T, key string, r map[string]any){
 		text, err := base64.StdEncoding.DecodeString(get(r, "content.0.attachment.data").(string))
 		assert.NoError(t, err, key)
 		assert.NotEmpty(t, text, key)
+		assert.Equal(t, "http://loinc.org", get(r, "type.coding.0.system"), key)
+		assert.Equal(t, noteLOINC[get(r, "type.text").(string)], get(r, "type.coding.0.code"), "%s of type %v", key, get(r, "type.text"))
 	},
 	"Observation": func(t *testing.T, key string, r map[string]any) {
 		hasValue := get(r, "valueQuantity.value") != nil || get(r, "valueString") != nil || get(r, "component.0.valueQuantity.value") != nil

@@ -13,7 +13,8 @@ type notePayload struct {
 	Author, AuthorName          *string
 }
 
-// mdmNote returns MDM^T02 for a clinical note: TXA with the document type,
+// mdmNote returns MDM^T02 for a clinical note: TXA with the document type
+// (HL7 table 0270: DI for a radiology report, HP, PR, DS, ED, OP),
 // author, unique document number (DOC<note_id>) and status, and one OBX of
 // type TX whose repetitions are the note's lines (split at LF). MSH-19 is
 // the note's language.
@@ -25,7 +26,11 @@ func (r *hl7Run) mdmNote(ev *event) (*v2.Message, error) {
 	at := r.clock.hl7(ev.at)
 	m := r.newMessage(ev, "MDM", "T02", "MDM_T02")
 	m.Segments[0].SetField(19, v2.Comp(n.Language, n.Language, "ISO639"))
-	txa := v2.Seg("TXA", v2.Text("1"), v2.Text(n.Type), v2.Text("TX"), v2.Text(at), xcn(n.Author, n.AuthorName), v2.Text(at))
+	docType, ok := noteDocumentTypes[n.Type]
+	if !ok {
+		docType = n.Type
+	}
+	txa := v2.Seg("TXA", v2.Text("1"), v2.Text(docType), v2.Text("TX"), v2.Text(at), xcn(n.Author, n.AuthorName), v2.Text(at))
 	txa.SetField(12, v2.Text("DOC"+strconv.FormatInt(ev.id, 10)))
 	txa.SetField(17, v2.Text("AU"))
 	t := noteTypes[n.Type]

@@ -76,7 +76,11 @@ func checkFacts(t *testing.T, db *pgxpool.Pool, facts facts) {
 			FROM emr.ward_transfer x JOIN emr.ward w ON w.ward_id = x.to_ward_id JOIN emr.ward f ON f.ward_id = x.from_ward_id`), facts.transfers)
 	})
 	t.Run("note texts", func(t *testing.T) {
-		assert.Equal(t, sqlStrings(t, db, `SELECT note_id || ' ' || md5(body) FROM emr.clinical_note`), facts.notes)
+		assert.Equal(t, sqlStrings(t, db, `SELECT note_id || ' ' || CASE note_type WHEN 'radiology' THEN 'DI 18748-4'
+			WHEN 'admission' THEN 'HP 34117-2' WHEN 'progress' THEN 'PR 11506-3' WHEN 'discharge' THEN 'DS 18842-5'
+			WHEN 'outpatient' THEN 'HP 34108-1' WHEN 'emergency' THEN 'ED 34111-1' WHEN 'operative' THEN 'OP 11504-8' END
+			|| ' ' || md5(body) FROM emr.clinical_note`), facts.notes)
+		assert.Contains(t, strings.Join(facts.notes, "\n"), " DI 18748-4 ", "radiology reports are diagnostic imaging documents")
 	})
 	t.Run("lab values", func(t *testing.T) {
 		require.True(t, tableExists(t, db, "lab_result"), "the synthetic hospital has lab_result")
@@ -152,7 +156,8 @@ func collectFacts(t *testing.T, msgs []*hl7v2.Message) facts {
 				lines = append(lines, rep[0][0])
 			}
 			body := strings.Join(lines, "\n")
-			f.notes = append(f.notes, fmt.Sprintf("%s %x", strings.TrimPrefix(m.Get("TXA-12"), "DOC"), md5.Sum([]byte(body))))
+			f.notes = append(f.notes, fmt.Sprintf("%s %s %s %x", strings.TrimPrefix(m.Get("TXA-12"), "DOC"), m.Get("TXA-2"),
+				m.Get("OBX-3.1"), md5.Sum([]byte(body))))
 		case "ORU^R01":
 			if !strings.HasPrefix(m.ControlID(), "LAB") {
 				continue
