@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
@@ -14,6 +15,8 @@ import (
 
 	"github.com/jackc/pglogrepl"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgproto3"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cdw-dev/cdw/hospital"
@@ -27,6 +30,7 @@ var (
 	patients    = flag.Int("bench.patients", 5000, "patients in the synthetic hospital the ingest benchmarks read")
 	streamTxns  = flag.Int("bench.txns", 100000, "transactions of the streaming workload")
 	streamBatch = flag.Int("bench.rows", 1, "inserts per streaming transaction (1: single-row transactions, the server's slowest case to decode)")
+	doorLog     = flag.Bool("bench.log", false, "log the door's debug messages to stderr")
 )
 
 // BenchmarkPostgresDoor measures the PostgreSQL door against the server's own
@@ -36,6 +40,10 @@ var (
 //   - streaming changes/s into durable bronze, against the server decoding
 //     the same changes with pg_logical_slot_get_binary_changes on a second
 //     pgoutput slot (target ≥ 0.8×);
+//   - the protocol's own ceiling: a bare client streaming the same changes
+//     from a third slot over the replication protocol and discarding them
+//     (wire_changes/s), so that a stream ratio below target can be told apart
+//     from a slow door;
 //   - the door's peak RSS during both, sampled every 20 ms.
 //
 // Run it at two sizes (-bench.patients) to see that memory stays flat.
@@ -73,6 +81,7 @@ func runPostgresDoor(b *testing.B) {
 	// second slot created first so that both read exactly the same changes.
 	exec(b, ctx, db, "CREATE TABLE bench_events (id bigint PRIMARY KEY, v text NOT NULL)")
 	exec(b, ctx, db, "SELECT pg_create_logical_replication_slot('bench_decode', 'pgoutput')")
+	exec(b, ctx, db, "SELECT pg_create_logical_replication_slot('bench_wire', 'pgoutput')")
 	exec(b, ctx, db, fmt.Sprintf(`DO $$ BEGIN
   FOR t IN 0..%d LOOP
     INSERT INTO bench_events SELECT g, 'event ' || g FROM generate_series(t * %d + 1, (t + 1) * %d) g;
@@ -101,6 +110,8 @@ END $$`, *streamTxns-1, *streamBatch, *streamBatch))
 	}
 	decodeTime := time.Since(start)
 
+	wireTime := receiveAll(b, ctx, c, "bench_wire", want)
+
 	copyRate := float64(copyRows) / copyTime.Seconds()
 	snapRate := float64(snapRows) / snapTime.Seconds()
 	streamRate := changes / streamTime.Seconds()
@@ -111,9 +122,12 @@ END $$`, *streamTxns-1, *streamBatch, *streamBatch))
 	b.ReportMetric(streamRate, "stream_changes/s")
 	b.ReportMetric(decodeRate, "decode_changes/s")
 	b.ReportMetric(streamRate/decodeRate, "stream_ratio")
+	b.ReportMetric(changes/wireTime.Seconds(), "wire_changes/s")
 	b.ReportMetric(float64(peak)/(1<<20), "peak_rss_MiB")
 	b.Logf("snapshot %d rows in %s (%.0f rows/s) vs COPY TO %d rows in %s (%.0f rows/s): %.2fx",
 		snapRows, snapTime.Round(time.Millisecond), snapRate, copyRows, copyTime.Round(time.Millisecond), copyRate, snapRate/copyRate)
+	b.Logf("a bare replication client (no decoding, nothing stored) receives the same changes in %s (%.0f changes/s): %.2fx of decoding",
+		wireTime.Round(time.Millisecond), changes/wireTime.Seconds(), decodeTime.Seconds()/wireTime.Seconds())
 	b.Logf("stream %.0f changes in %s (%.0f/s) vs server decoding %d messages in %s (%.0f changes/s): %.2fx; peak RSS %d MiB",
 		changes, streamTime.Round(time.Millisecond), streamRate, msgs, decodeTime.Round(time.Millisecond), decodeRate, streamRate/decodeRate, peak>>20)
 }
@@ -146,10 +160,54 @@ func copyAll(b *testing.B, ctx context.Context, db *pgxpool.Pool) (int64, time.D
 	return total, time.Since(start)
 }
 
+// receiveAll streams slot over the replication protocol, as the door does,
+// and discards every message until the server has sent everything up to
+// want: the rate a client that does nothing reaches, the protocol's ceiling.
+func receiveAll(b *testing.B, ctx context.Context, c *pgcluster.Cluster, slot string, want pglogrepl.LSN) time.Duration {
+	start := time.Now()
+	conn, err := pgconn.Connect(ctx, c.ConnString("bench")+"&replication=database")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if err := pglogrepl.StartReplication(ctx, conn, slot, 0, pglogrepl.StartReplicationOptions{
+		PluginArgs: []string{"proto_version '1'", "publication_names 'cdw'"}}); err != nil {
+		b.Fatal(err)
+	}
+	for {
+		msg, err := conn.ReceiveMessage(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		cd, ok := msg.(*pgproto3.CopyData)
+		if !ok || len(cd.Data) == 0 || cd.Data[0] != pglogrepl.XLogDataByteID {
+			continue
+		}
+		xld, err := pglogrepl.ParseXLogData(cd.Data[1:])
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(xld.WALData) == 0 || xld.WALData[0] != 'C' {
+			continue // only a commit can end the workload
+		}
+		m, err := pglogrepl.Parse(xld.WALData)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if cm, ok := m.(*pglogrepl.CommitMessage); ok && cm.TransactionEndLSN >= want {
+			return time.Since(start)
+		}
+	}
+}
+
 // runDoor starts the PostgreSQL door on log and returns the function that
 // stops it and waits for it to return.
 func runDoor(b *testing.B, ctx context.Context, c *pgcluster.Cluster, log *bronze.Log) (func(), *ingest.Postgres) {
-	door, err := ingest.NewPostgres(log, ingest.PostgresOptions{ConnString: c.ConnString("bench"), StatusInterval: time.Second})
+	opts := ingest.PostgresOptions{ConnString: c.ConnString("bench"), StatusInterval: time.Second}
+	if *doorLog {
+		opts.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	door, err := ingest.NewPostgres(log, opts)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -30,6 +30,7 @@ func (p *Postgres) keyColumns(ctx context.Context, st *streamState, m *pglogrepl
 			flagged++
 		}
 	}
+	labelColumns(rel.cols)
 	if flagged > 0 && (m.ReplicaIdentity == 'd' || m.ReplicaIdentity == 'i') {
 		return rel, nil
 	}

@@ -26,7 +26,7 @@ func (p *Postgres) decode(ctx context.Context, st *streamState, walStart pglogre
 	case *pglogrepl.BeginMessage:
 		// A transaction whose commit lies before the durable position is
 		// already in bronze: the server re-sends it after a restart.
-		st.txn = &txnBuf{lsn: m.FinalLSN, at: m.CommitTime.UTC(), skip: m.FinalLSN < st.durable}
+		st.begin(m.FinalLSN, m.CommitTime.UTC(), m.FinalLSN < st.durable)
 	case *pglogrepl.CommitMessage:
 		return p.commit(st, m)
 	case *pglogrepl.InsertMessage:
@@ -53,6 +53,7 @@ func (p *Postgres) commit(st *streamState, m *pglogrepl.CommitMessage) error {
 	if txn == nil {
 		return fmt.Errorf("ingest: commit at %s without a transaction", m.CommitLSN)
 	}
+	defer func() { st.spareTxn = txn }()
 	if txn.skip || len(txn.changes) == 0 {
 		return nil
 	}
@@ -63,6 +64,18 @@ func (p *Postgres) commit(st *streamState, m *pglogrepl.CommitMessage) error {
 	st.batchEnd = m.TransactionEndLSN
 	st.lastCommit = m.CommitTime.UTC()
 	return nil
+}
+
+// begin opens a transaction, reusing the buffer of the last committed one.
+func (st *streamState) begin(lsn pglogrepl.LSN, at time.Time, skip bool) {
+	txn := st.spareTxn
+	st.spareTxn = nil
+	if txn == nil {
+		txn = &txnBuf{}
+	}
+	clear(txn.changes)
+	*txn = txnBuf{lsn: lsn, at: at, skip: skip, changes: txn.changes[:0]}
+	st.txn = txn
 }
 
 // add appends a change to the open transaction, numbering it.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pglogrepl"
@@ -17,12 +18,16 @@ import (
 // copies every published table as it was at the slot's consistent point into
 // bronze as "r" changes. A snapshot that did not complete is started over
 // from an empty log, so a crash mid-snapshot can neither lose nor duplicate rows.
-func (p *Postgres) snapshot(ctx context.Context, repl *pgconn.PgConn) error {
-	conn, err := p.connect(ctx)
-	if err != nil {
-		return err
+// conn, when not nil, is an open connection to the source to use.
+func (p *Postgres) snapshot(ctx context.Context, repl *pgconn.PgConn, conn *pgx.Conn) error {
+	if conn == nil || conn.IsClosed() {
+		c, err := p.connect(ctx)
+		if err != nil {
+			return err
+		}
+		defer c.Close(context.Background())
+		conn = c
 	}
-	defer conn.Close(context.Background())
 	if _, err := conn.Exec(ctx, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1", p.opts.Slot); err != nil {
 		return slotError(fmt.Errorf("ingest: drop stale replication slot %s: %w", p.opts.Slot, err))
 	}
@@ -55,81 +60,23 @@ func (p *Postgres) snapshot(ctx context.Context, repl *pgconn.PgConn) error {
 	if err := lockTables(ctx, tx, tables); err != nil {
 		return err
 	}
-	total, err := countRows(ctx, tx, tables)
+	p.opts.Logger.Debug("snapshot tables locked", "tables", len(tables))
+	c := &snapshotCopy{p: p, tx: tx, lsn: int64(point), at: time.Now().UTC()}
+	cctx, stopCount := context.WithCancel(ctx)
+	counted := make(chan struct{})
+	go func() {
+		defer close(counted)
+		p.countSnapshot(cctx, slot.SnapshotName, tables, &c.total)
+	}()
+	done := bronze.Checkpoint{SnapshotDone: true, SnapshotPosition: point.String(), Position: point.String(), Source: p.opts.Slot}
+	err = c.run(ctx, tables, done)
+	stopCount()
+	<-counted
 	if err != nil {
-		return err
-	}
-	c := &snapshotCopy{p: p, tx: tx, lsn: int64(point), total: total, at: time.Now().UTC()}
-	for _, t := range tables {
-		if err := c.table(ctx, t); err != nil {
-			return err
-		}
-	}
-	if err := c.flush(bronze.Checkpoint{SnapshotDone: true, SnapshotPosition: point.String(), Position: point.String(), Source: p.opts.Slot}); err != nil {
 		return err
 	}
 	p.setStatus(func(s *Status) { s.Durable, s.Acked = point, point })
-	p.opts.Logger.Info("initial snapshot complete", "tables", len(tables), "rows", c.done, "position", point)
-	return nil
-}
-
-// snapshotCopy streams the snapshot's tables into bronze in bounded batches.
-type snapshotCopy struct {
-	p     *Postgres
-	tx    pgx.Tx
-	lsn   int64
-	seq   int64
-	at    time.Time
-	batch []bronze.Change
-	done  int64
-	total int64
-	enc   rowEncoder
-}
-
-func (c *snapshotCopy) table(ctx context.Context, table string) error {
-	cols, err := tableColumns(ctx, c.tx, table)
-	if err != nil {
-		return err
-	}
-	rows, err := c.tx.Query(ctx, "SELECT * FROM "+pgx.Identifier(splitTable(table)).Sanitize(), pgx.QueryExecModeSimpleProtocol)
-	if err != nil {
-		return fmt.Errorf("ingest: snapshot %s: %w", table, err)
-	}
-	defer rows.Close()
-	fields := rows.FieldDescriptions()
-	if len(fields) != len(cols) {
-		return fmt.Errorf("ingest: snapshot %s: %d columns returned, %d expected", table, len(fields), len(cols))
-	}
-	vals := make([]value, len(cols))
-	for rows.Next() {
-		for i, raw := range rows.RawValues() {
-			vals[i] = value{text: raw, null: raw == nil}
-		}
-		key, data := c.enc.encode(cols, vals)
-		c.seq++
-		c.batch = append(c.batch, bronze.Change{LSN: c.lsn, Seq: c.seq, CommitTime: c.at, Op: bronze.OpRead, Table: table, Key: key, Data: data})
-		c.done++
-		if len(c.batch) >= c.p.opts.MaxBatch {
-			if err := c.flush(bronze.Checkpoint{Source: c.p.opts.Slot}); err != nil {
-				return err
-			}
-			c.p.opts.Progress(Progress{Phase: "snapshot", Table: table, Rows: c.done, Total: c.total})
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("ingest: snapshot %s: %w", table, err)
-	}
-	c.p.opts.Progress(Progress{Phase: "snapshot", Table: table, Rows: c.done, Total: c.total})
-	return nil
-}
-
-func (c *snapshotCopy) flush(cp bronze.Checkpoint) error {
-	if err := c.p.log.Append(c.batch, cp); err != nil {
-		return err
-	}
-	n := int64(len(c.batch))
-	c.p.setStatus(func(s *Status) { s.SnapshotRows, s.Batches = s.SnapshotRows+n, s.Batches+1 })
-	c.batch = c.batch[:0]
+	p.opts.Logger.Info("initial snapshot complete", "tables", len(tables), "rows", c.flushed, "position", point)
 	return nil
 }
 
@@ -163,6 +110,37 @@ func lockTables(ctx context.Context, tx pgx.Tx, tables []string) error {
 		return fmt.Errorf("ingest: lock the snapshot's tables: %w", err)
 	}
 	return nil
+}
+
+// countSnapshot stores in total how many rows the snapshot holds, counted
+// on a connection of its own that imports the same snapshot, while the copy
+// runs; until then Progress reports a Total of 0. It only serves Progress,
+// so a failure leaves Total at 0 and the snapshot goes on.
+func (p *Postgres) countSnapshot(ctx context.Context, snapshot string, tables []string, total *atomic.Int64) {
+	n, err := func() (int64, error) {
+		conn, err := p.connect(ctx)
+		if err != nil {
+			return 0, err
+		}
+		defer conn.Close(context.Background())
+		tx, err := conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+		if err != nil {
+			return 0, err
+		}
+		defer tx.Rollback(context.Background())
+		if _, err := tx.Exec(ctx, "SET TRANSACTION SNAPSHOT '"+snapshot+"'"); err != nil {
+			return 0, err
+		}
+		return countRows(ctx, tx, tables)
+	}()
+	if err != nil {
+		if ctx.Err() == nil {
+			p.opts.Logger.Warn("could not count the snapshot's rows; progress shows no total", "err", err)
+		}
+		return
+	}
+	total.Store(n)
+	p.opts.Logger.Debug("snapshot rows counted", "rows", n)
 }
 
 func countRows(ctx context.Context, tx pgx.Tx, tables []string) (int64, error) {

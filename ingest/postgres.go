@@ -30,6 +30,10 @@ type PostgresOptions struct {
 	Tables []string
 	// FlushInterval bounds how long an accepted change waits before it is made
 	// durable (default 500ms); MaxBatch bounds the changes per append (default 20,000).
+	// While streaming, appends run beside the receiving, one at a time: a
+	// batch is handed over when the previous append is done and the batch is
+	// full, is FlushInterval old, or the server has paused for 10ms (such an
+	// early append at most every FlushInterval/10).
 	FlushInterval time.Duration
 	MaxBatch      int
 	// StatusInterval is how often the standby status is sent (default 10s).
@@ -53,8 +57,8 @@ type PostgresOptions struct {
 type Progress struct {
 	Phase string // "snapshot" or "stream"
 	Table string // the table being snapshotted
-	Rows  int64  // rows done in this phase (snapshot: of the whole snapshot)
-	Total int64  // rows the snapshot will read (0 while streaming)
+	Rows  int64  // rows made durable in this phase (snapshot: of the whole snapshot)
+	Total int64  // rows the snapshot will read; 0 while streaming and until counted
 }
 
 var identRe = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
@@ -165,13 +169,34 @@ func (p *Postgres) setStatus(f func(*Status)) {
 // previous process), Run retries for up to SlotWait before it returns an
 // error wrapping ErrSlotInUse.
 func (p *Postgres) Run(ctx context.Context) error {
-	if err := p.ensurePublication(ctx); err != nil {
+	// The replication connection opens while the publication is checked.
+	early := make(chan *pgconn.PgConn, 1)
+	go func() {
+		repl, err := p.connectReplication(ctx)
+		if err != nil {
+			repl = nil // the session connects again and reports why
+		}
+		early <- repl
+	}()
+	conn, err := p.connect(ctx)
+	if err == nil {
+		err = p.ensurePublication(ctx, conn)
+	}
+	repl := <-early
+	if err != nil {
+		if conn != nil {
+			conn.Close(context.Background())
+		}
+		if repl != nil {
+			repl.Close(context.Background())
+		}
 		return err
 	}
 	p.opts.Logger.Debug("publication ready", "publication", p.opts.Publication)
 	deadline := time.Now().Add(p.opts.SlotWait)
 	for wait := 20 * time.Millisecond; ; wait = min(2*wait, time.Second) {
-		err := p.session(ctx)
+		err := p.session(ctx, conn, repl)
+		conn, repl = nil, nil // the first session took them over
 		if !errors.Is(err, ErrSlotInUse) || time.Now().After(deadline) {
 			return err
 		}
@@ -185,25 +210,37 @@ func (p *Postgres) Run(ctx context.Context) error {
 }
 
 // session runs one replication connection: the snapshot when needed, then
-// the stream.
-func (p *Postgres) session(ctx context.Context) error {
-	repl, err := p.connectReplication(ctx)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil
+// the stream. It owns conn and repl, open connections to the source or nil
+// (it then opens its own): the snapshot uses conn, which is closed before
+// the stream starts.
+func (p *Postgres) session(ctx context.Context, conn *pgx.Conn, repl *pgconn.PgConn) error {
+	closeConn := func() {
+		if conn != nil {
+			conn.Close(context.Background())
+			conn = nil
 		}
-		return err
 	}
-	defer repl.Close(context.Background())
-	p.opts.Logger.Debug("replication connection open")
-	if !p.log.Manifest().SnapshotDone {
-		if err := p.snapshot(ctx, repl); err != nil {
+	defer closeConn()
+	if repl == nil {
+		var err error
+		if repl, err = p.connectReplication(ctx); err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
 			return err
 		}
 	}
+	defer repl.Close(context.Background())
+	p.opts.Logger.Debug("replication connection open")
+	if !p.log.Manifest().SnapshotDone {
+		if err := p.snapshot(ctx, repl, conn); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+	}
+	closeConn()
 	return p.stream(ctx, repl)
 }
 
@@ -261,14 +298,9 @@ func (p *Postgres) connect(ctx context.Context) (*pgx.Conn, error) {
 // ensurePublication creates the publication when it does not exist, and
 // refuses one that leaves out a change kind (ErrPublication): bronze could
 // then not replay to the source's state.
-func (p *Postgres) ensurePublication(ctx context.Context) error {
-	conn, err := p.connect(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(context.Background())
+func (p *Postgres) ensurePublication(ctx context.Context, conn *pgx.Conn) error {
 	var exists, ins, upd, del, trunc bool
-	err = conn.QueryRow(ctx, "SELECT true, pubinsert, pubupdate, pubdelete, pubtruncate FROM pg_publication WHERE pubname = $1",
+	err := conn.QueryRow(ctx, "SELECT true, pubinsert, pubupdate, pubdelete, pubtruncate FROM pg_publication WHERE pubname = $1",
 		p.opts.Publication).Scan(&exists, &ins, &upd, &del, &trunc)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("ingest: look up publication %s: %w", p.opts.Publication, err)

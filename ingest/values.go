@@ -14,6 +14,21 @@ type column struct {
 	name string
 	oid  uint32
 	key  bool
+	// label is the name as a JSON object key with its colon ("name":),
+	// encoded once per table by labelColumns; empty until then.
+	label string
+}
+
+// labelColumns encodes each column's JSON object key once, so that rows of
+// the table do not encode it again.
+func labelColumns(cols []column) {
+	var buf bytes.Buffer
+	for i := range cols {
+		buf.Reset()
+		appendString(&buf, cols[i].name)
+		buf.WriteByte(':')
+		cols[i].label = buf.String()
+	}
 }
 
 // typeMap resolves array types to their element type. It is only read.
@@ -76,7 +91,20 @@ func appendValue(buf *bytes.Buffer, oid uint32, text []byte) {
 			return
 		}
 	}
-	appendString(buf, string(text))
+	appendBytes(buf, text)
+}
+
+// appendBytes is appendString for a value PostgreSQL sent.
+func appendBytes(buf *bytes.Buffer, text []byte) {
+	for _, c := range text {
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			appendString(buf, string(text))
+			return
+		}
+	}
+	buf.WriteByte('"')
+	buf.Write(text)
+	buf.WriteByte('"')
 }
 
 // isJSONNumber reports whether text is a JSON number literal; PostgreSQL's
@@ -85,7 +113,49 @@ func isJSONNumber(text []byte) bool {
 	if len(text) == 0 || (text[0] != '-' && (text[0] < '0' || text[0] > '9')) {
 		return false
 	}
-	return json.Valid(text)
+	i := 0
+	if text[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(text) && text[i] == '0':
+		i++
+	case i < len(text) && text[i] >= '1' && text[i] <= '9':
+		i = skipDigits(text, i)
+	default:
+		return false
+	}
+	if i < len(text) && text[i] == '.' {
+		j := skipDigits(text, i+1)
+		if j == i+1 {
+			return false
+		}
+		i = j
+	}
+	if i < len(text) && (text[i] == 'e' || text[i] == 'E') {
+		i++
+		if i < len(text) && (text[i] == '+' || text[i] == '-') {
+			i++
+		}
+		j := skipDigits(text, i)
+		if j == i {
+			return false
+		}
+		i = j
+	}
+	for ; i < len(text); i++ { // json.Valid allows trailing white space
+		if c := text[i]; c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return false
+		}
+	}
+	return true
+}
+
+func skipDigits(text []byte, i int) int {
+	for i < len(text) && text[i] >= '0' && text[i] <= '9' {
+		i++
+	}
+	return i
 }
 
 // decodeBytea reads bytea text output: hex ("\x0aff", what sessionParams
@@ -121,9 +191,20 @@ func decodeBytea(text []byte) ([]byte, bool) {
 
 func isOctal(c byte) bool { return c >= '0' && c <= '7' }
 
+// appendString appends s as a JSON string, exactly as encoding/json
+// marshals it (HTML-safe escapes included). Strings of printable ASCII
+// that need no escape, by far the most common, are copied as they are.
 func appendString(buf *bytes.Buffer, s string) {
-	b, _ := json.Marshal(s) // a Go string always marshals
-	buf.Write(b)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			b, _ := json.Marshal(s) // a Go string always marshals
+			buf.Write(b)
+			return
+		}
+	}
+	buf.WriteByte('"')
+	buf.WriteString(s)
+	buf.WriteByte('"')
 }
 
 // rowEncoder turns one row's text values into the bronze Key and Data JSON.
@@ -162,8 +243,12 @@ func (e *rowEncoder) encode(cols []column, vals []value) (key, data string) {
 			e.data.WriteByte(',')
 		}
 		nd++
-		appendString(&e.data, c.name)
-		e.data.WriteByte(':')
+		if c.label != "" {
+			e.data.WriteString(c.label)
+		} else {
+			appendString(&e.data, c.name)
+			e.data.WriteByte(':')
+		}
 		writeValue(&e.data, c.oid, v)
 	}
 	e.key.WriteByte(']')

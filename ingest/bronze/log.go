@@ -243,15 +243,22 @@ func groupByPartition(changes []Change) [][]Change {
 	idx := map[string]int{}
 	of := make([]int, len(changes))
 	var sizes []int
+	prev, at := "", -1
 	for n, c := range changes {
-		i, ok := idx[c.Table]
-		if !ok {
-			i = len(sizes)
-			idx[c.Table] = i
-			sizes = append(sizes, 0)
+		if at < 0 || c.Table != prev { // runs of one table cost one comparison a change
+			i, ok := idx[c.Table]
+			if !ok {
+				i = len(sizes)
+				idx[c.Table] = i
+				sizes = append(sizes, 0)
+			}
+			prev, at = c.Table, i
 		}
-		of[n] = i
-		sizes[i]++
+		of[n] = at
+		sizes[at]++
+	}
+	if len(sizes) == 1 {
+		return [][]Change{changes} // one table: no copy
 	}
 	groups := make([][]Change, len(sizes))
 	for i, n := range sizes {
