@@ -194,6 +194,14 @@ func mapAndWrite(ctx context.Context, conn *sql.Conn, dir, buildDate string) (wr
 			}
 		}
 	}
+	for _, st := range fhirOnlyMappings {
+		if _, err := conn.ExecContext(ctx, st.insert); err != nil {
+			return written{}, fmt.Errorf("transform: fill %s: %w", st.table, err)
+		}
+		if _, err := conn.ExecContext(ctx, "INSERT INTO "+QuarantineTable+" "+st.quarantine); err != nil {
+			return written{}, fmt.Errorf("transform: quarantine for %s: %w", st.table, err)
+		}
+	}
 	out := written{tables: map[string]cdm.TableFile{}}
 	for _, name := range append(OMOPTables(), QuarantineTable, IDMapTable) {
 		file := name + ".parquet"

@@ -90,7 +90,8 @@ func TestBuildMapsCurrentStateToOMOP(t *testing.T) {
 	require.True(t, fresh, "a second build would change nothing")
 
 	assert.Equal(t, map[string]int64{"person": 2, "visit_occurrence": 3, "condition_occurrence": 2, "note": 1,
-		"observation_period": 2, "location": 1, "care_site": 1, "provider": 1, "cdw_quarantine": 2, "cdw_id_map": 0}, res.Rows)
+		"observation_period": 2, "location": 1, "care_site": 1, "provider": 1, "cdw_quarantine": 2, "cdw_id_map": 0,
+		"measurement": 0, "drug_exposure": 0, "procedure_occurrence": 0, "observation": 0}, res.Rows)
 	assert.Equal(t, "0/30", res.Snapshot.SourceLSN)
 
 	db, err := sql.Open("duckdb", "")

@@ -94,3 +94,53 @@ func TestBuildMapsFHIRResources(t *testing.T) {
 	assert.Contains(t, second, map[string]any{"kind": "fhir.Patient", "source_key": "pat-0", "id": int64(1000000008)}, "a new resource gets the next id")
 	assert.EqualValues(t, 4, res.Rows["person"], "pat-a deleted, pat-0 added")
 }
+
+// TestBuildMapsFHIRClinicalResources maps Observation (a value, and blood
+// pressure's two components), MedicationRequest, Immunization, Procedure and
+// AllergyIntolerance onto MEASUREMENT, DRUG_EXPOSURE, PROCEDURE_OCCURRENCE
+// and OBSERVATION, keeping the source codes; a resource of an unknown
+// patient is quarantined.
+func TestBuildMapsFHIRClinicalResources(t *testing.T) {
+	dir := t.TempDir()
+	root := filepath.Join(dir, "bronze")
+	log, err := bronze.Open(filepath.Join(root, "fhir"))
+	require.NoError(t, err)
+	require.NoError(t, log.Append([]bronze.Change{
+		fhirChange(1, 1, bronze.OpCreate, "Patient", "p1", `{"resourceType":"Patient","id":"p1","gender":"female","birthDate":"1961-07-04"}`),
+		fhirChange(1, 2, bronze.OpCreate, "Encounter", "e1", `{"resourceType":"Encounter","id":"e1","status":"finished","class":{"code":"IMP"},"subject":{"reference":"Patient/p1"},"period":{"start":"2026-02-01T10:00:00Z","end":"2026-02-04T09:00:00Z"}}`),
+		fhirChange(1, 3, bronze.OpCreate, "Observation", "hr", `{"resourceType":"Observation","id":"hr","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"8867-4"}]},"subject":{"reference":"Patient/p1"},"encounter":{"reference":"Encounter/e1"},"effectiveDateTime":"2026-02-01T11:00:00Z","valueQuantity":{"value":91,"unit":"/min","code":"/min"},"referenceRange":[{"low":{"value":60},"high":{"value":100}}]}`),
+		fhirChange(1, 4, bronze.OpCreate, "Observation", "bp", `{"resourceType":"Observation","id":"bp","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"85354-9"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2026-02-01T11:00:00Z","component":[{"code":{"coding":[{"code":"8480-6"}]},"valueQuantity":{"value":142,"code":"mm[Hg]"}},{"code":{"coding":[{"code":"8462-4"}]},"valueQuantity":{"value":88,"code":"mm[Hg]"}}]}`),
+		fhirChange(1, 5, bronze.OpCreate, "Observation", "lost", `{"resourceType":"Observation","id":"lost","status":"final","code":{"text":"x"},"subject":{"reference":"Patient/nobody"},"effectiveDateTime":"2026-02-01T11:00:00Z","valueQuantity":{"value":1}}`),
+		fhirChange(1, 6, bronze.OpCreate, "MedicationRequest", "m1", `{"resourceType":"MedicationRequest","id":"m1","status":"completed","intent":"order","medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"1191"}]},"subject":{"reference":"Patient/p1"},"encounter":{"reference":"Encounter/e1"},"authoredOn":"2026-02-01T12:00:00Z","dosageInstruction":[{"text":"100 mg PO QD","route":{"coding":[{"code":"PO"}]}}]}`),
+		fhirChange(1, 7, bronze.OpCreate, "Immunization", "i1", `{"resourceType":"Immunization","id":"i1","status":"completed","vaccineCode":{"coding":[{"system":"http://hl7.org/fhir/sid/cvx","code":"208"}]},"patient":{"reference":"Patient/p1"},"occurrenceDateTime":"2025-08-29T11:35:00Z","lotNumber":"EL9261"}`),
+		fhirChange(1, 8, bronze.OpCreate, "Procedure", "pr1", `{"resourceType":"Procedure","id":"pr1","status":"completed","code":{"coding":[{"system":"http://hl7.org/fhir/sid/icd-9-cm","code":"00.6600"}]},"subject":{"reference":"Patient/p1"},"encounter":{"reference":"Encounter/e1"},"performedPeriod":{"start":"2026-02-02T01:47:15Z","end":"2026-02-02T03:17:15Z"}}`),
+		fhirChange(1, 9, bronze.OpCreate, "AllergyIntolerance", "a1", `{"resourceType":"AllergyIntolerance","id":"a1","code":{"text":"Iodinated contrast"},"patient":{"reference":"Patient/p1"},"recordedDate":"2024-11-11T16:56:00Z","reaction":[{"manifestation":[{"text":"urticaria"}],"severity":"moderate"}]}`),
+	}, bronze.Checkpoint{Position: "1"}))
+	require.NoError(t, log.Close())
+
+	res, err := transform.Build(context.Background(), transform.Options{BronzeDir: root, Store: cdm.NewStore(filepath.Join(dir, "cdm"))})
+	require.NoError(t, err)
+	assert.EqualValues(t, 3, res.Rows["measurement"], "the heart rate and the two blood-pressure components")
+	assert.EqualValues(t, 2, res.Rows["drug_exposure"])
+	assert.EqualValues(t, 1, res.Rows["procedure_occurrence"])
+	assert.EqualValues(t, 1, res.Rows["observation"])
+
+	db, err := sql.Open("duckdb", "")
+	require.NoError(t, err)
+	defer db.Close()
+	path := func(table string) string { p, ok := res.Snapshot.Path(table); require.True(t, ok); return p }
+	got := query(t, db, fmt.Sprintf(`SELECT measurement_source_value AS code, value_as_number::DOUBLE AS v, unit_source_value AS unit, range_high::DOUBLE AS hi,
+		visit_occurrence_id IS NOT NULL AS in_visit FROM read_parquet(%q) ORDER BY code`, path("measurement")))
+	assert.Equal(t, []map[string]any{
+		{"code": "8462-4", "v": 88.0, "unit": "mm[Hg]", "hi": nil, "in_visit": false},
+		{"code": "8480-6", "v": 142.0, "unit": "mm[Hg]", "hi": nil, "in_visit": false},
+		{"code": "8867-4", "v": 91.0, "unit": "/min", "hi": 100.0, "in_visit": true},
+	}, got)
+	drugs := query(t, db, fmt.Sprintf(`SELECT drug_source_value AS code, sig, lot_number AS lot FROM read_parquet(%q) ORDER BY code`, path("drug_exposure")))
+	assert.Equal(t, []map[string]any{
+		{"code": "1191", "sig": "100 mg PO QD", "lot": nil},
+		{"code": "208", "sig": nil, "lot": "EL9261"},
+	}, drugs)
+	reasons := query(t, db, fmt.Sprintf(`SELECT reason FROM read_parquet(%q)`, path(transform.QuarantineTable)))
+	assert.Equal(t, []map[string]any{{"reason": "Observation/lost: patient Patient/nobody is not in PERSON"}}, reasons)
+}

@@ -82,9 +82,13 @@ func genderConcept(col string) string {
 
 // OMOPTables lists the OMOP tables a build publishes.
 func OMOPTables() []string {
-	out := make([]string, len(mappings))
-	for i, m := range mappings {
-		out[i] = m.table
+	var out []string
+	seen := map[string]bool{}
+	for _, m := range append(append([]mapping(nil), mappings...), fhirOnlyMappings...) {
+		if !seen[m.table] {
+			seen[m.table] = true
+			out = append(out, m.table)
+		}
 	}
 	return out
 }

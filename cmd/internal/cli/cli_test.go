@@ -137,6 +137,10 @@ func ingestOtherDoors(t *testing.T, data, fhir, hl7 string) {
 	r = run(t, data, "sql", "--format", "csv", "SELECT (SELECT count(*) FROM note WHERE note_id >= 1000000000) = (SELECT count(*) FROM note WHERE note_id < 1000000000) AS same")
 	require.Zero(t, r.code, r.stderr)
 	assert.Equal(t, "same\ntrue\n", r.stdout, "every note arrives through both doors")
+	r = run(t, data, "sql", "--format", "csv", `SELECT (SELECT count(*) > 0 FROM measurement) AND (SELECT count(*) > 0 FROM drug_exposure)
+		AND (SELECT count(*) > 0 FROM procedure_occurrence) AND (SELECT count(*) > 0 FROM observation) AS filled`)
+	require.Zero(t, r.code, r.stderr)
+	assert.Equal(t, "filled\ntrue\n", r.stdout, "FHIR observations, medications, procedures and allergies reach the CDM")
 }
 
 func TestErrorsAndUsage(t *testing.T) {
