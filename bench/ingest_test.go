@@ -56,7 +56,7 @@ func BenchmarkPostgresDoor(b *testing.B) {
 func runPostgresDoor(b *testing.B) {
 	ctx := context.Background()
 	c := pgtest.Start(b)
-	db := newDB(b, c, "bench")
+	db := pgtest.NewDB(b, c, "bench")
 	st, err := hospital.Generate(ctx, db, hospital.Options{Patients: *patients, Seed: 1})
 	if err != nil {
 		b.Fatal(err)
@@ -236,24 +236,6 @@ func exec(b *testing.B, ctx context.Context, db *pgxpool.Pool, sql string) {
 	if _, err := db.Exec(ctx, sql); err != nil {
 		b.Fatalf("%s: %v", sql, err)
 	}
-}
-
-func newDB(b *testing.B, c *pgcluster.Cluster, name string) *pgxpool.Pool {
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, c.ConnString("postgres"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
-		b.Fatal(err)
-	}
-	db, err := pgxpool.New(ctx, c.ConnString(name))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(db.Close)
-	return db
 }
 
 // rssSampler records the process's peak resident set size while it runs.

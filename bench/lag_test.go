@@ -34,7 +34,7 @@ func BenchmarkLiveLag(b *testing.B) {
 func runLiveLag(b *testing.B) {
 	ctx := context.Background()
 	c := pgtest.Start(b)
-	db := newDB(b, c, "bench")
+	db := pgtest.NewDB(b, c, "bench")
 	if _, err := hospital.Generate(ctx, db, hospital.Options{Patients: 500, Seed: 1}); err != nil {
 		b.Fatal(err)
 	}

@@ -7,28 +7,19 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/cdw-dev/cdw/internal/pgcluster"
+	"github.com/cdw-dev/cdw/internal/pgtest"
 )
 
 // newDB creates database name in c and returns a pool on it, closed when the
 // test ends.
 func newDB(t testing.TB, c *pgcluster.Cluster, name string) *pgxpool.Pool {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, c.ConnString("postgres"))
-	require.NoError(t, err)
-	defer conn.Close(ctx)
-	_, err = conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
-	require.NoError(t, err)
-	db, err := pgxpool.New(ctx, c.ConnString(name))
-	require.NoError(t, err)
-	t.Cleanup(db.Close)
-	return db
+	return pgtest.NewDB(t, c, name)
 }
 
 // count runs a query returning one number.
