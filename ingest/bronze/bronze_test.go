@@ -135,3 +135,18 @@ func TestWritePartitionsByTableAndDayAndKeepsRejects(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, got, 2)
 }
+
+// TestRateFollowsAppends checks the smoothed append rate the status shows:
+// positive while changes arrive, decaying to zero once they stop.
+func TestRateFollowsAppends(t *testing.T) {
+	log, err := bronze.Open(t.TempDir())
+	require.NoError(t, err)
+	defer log.Close()
+	for i := int64(1); i <= 5; i++ {
+		require.NoError(t, log.Append(batch(i, 200), bronze.Checkpoint{Position: fmt.Sprint(i)}))
+		time.Sleep(50 * time.Millisecond)
+	}
+	m := log.Manifest()
+	assert.Greater(t, m.RateAt(time.Now()), 10.0, "about 200 changes every 50 ms, averaged over ~10 s from zero")
+	assert.Zero(t, m.RateAt(time.Now().Add(2*time.Minute)), "idle for two minutes")
+}

@@ -131,7 +131,9 @@ func (l *Log) Write(b Batch) error {
 		next.RejectCount += rejects.Rows
 	}
 	next.apply(b.Checkpoint)
-	next.observe(int64(len(b.Changes)), time.Now().UTC())
+	now = time.Now().UTC()
+	next.observe(int64(len(b.Changes)), now)
+	next.UpdatedAt = now // writeManifest stamps its copy; the rate needs it here too
 	if err := writeManifest(l.dir, next); err != nil {
 		return err
 	}

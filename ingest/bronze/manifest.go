@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"time"
@@ -129,7 +130,7 @@ func (m *Manifest) observe(rows int64, now time.Time) {
 		return
 	}
 	inst := float64(rows) / max(dt, 0.05)
-	w := min(dt/10, 1) // a write 10 s after the last one replaces the history
+	w := 1 - math.Exp(-dt/10) // an exponential average over about the last 10 s
 	m.Rate = w*inst + (1-w)*m.Rate
 }
 
