@@ -8,6 +8,7 @@ FUZZTIME="${FUZZTIME:-10s}"
 # package              target
 targets=(
   "./internal/hl7v2     FuzzParse"
+  "./cdm/vocab          FuzzSniff"
   "./ingest             FuzzAppendValue"
   "./ingest/debezium    FuzzDecode"
   "./ingest/debezium    FuzzMembers"

@@ -200,3 +200,23 @@ func TestDebeziumDoorFeedsTheCDM(t *testing.T) {
 	require.Zero(t, r.code, r.stderr)
 	assert.Equal(t, "persons,visits,conditions\nMRN000101,1,I21.9\n", r.stdout, "patient 102 was deleted")
 }
+
+// TestVocabLoad loads the shared vocabulary sample with cdw vocab load and
+// reads it back; cdw vocab without a sub-command is a usage error.
+func TestVocabLoad(t *testing.T) {
+	sample := filepath.Join("..", "..", "..", "..", "shared", "reference", "omop", "vocab-sample")
+	if _, err := os.Stat(sample); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("the shared vocabulary sample is missing: %v", err)
+		}
+		t.Skip("../shared is not beside the project")
+	}
+	data := t.TempDir()
+	r := run(t, data, "vocab")
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "want a sub-command: load")
+	r = run(t, data, "vocab", "load", "--format", "csv", sample)
+	require.Zero(t, r.code, r.stderr)
+	assert.Regexp(t, `(?m)^concept,2294,0,`, r.stdout, "every concept of the sample, none rejected")
+	assert.FileExists(t, filepath.Join(data, "vocab", "concept.parquet"))
+}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"sort"
@@ -22,20 +21,15 @@ func init() {
 		flags:   ingestFlags})
 }
 
-// door is one `cdw ingest` sub-command.
-type door struct {
-	name, summary string
-	flags         func(fs *flag.FlagSet, c *common) func(ctx context.Context, args []string) error
-}
+// doors are the `cdw ingest` sub-commands: the doors, status and errors.
+var doors []subcommand
 
-var doors []door
-
-func registerDoor(d door) { doors = append(doors, d) }
+func registerDoor(d subcommand) { doors = append(doors, d) }
 
 func init() {
-	registerDoor(door{"postgres", "stream the private PostgreSQL into bronze until Ctrl-C (--once: stop when caught up)", postgresFlags})
-	registerDoor(door{"status", "show each door's position, rate, lag and error count", statusFlags})
-	registerDoor(door{"errors", "list the records the doors refused (the dead-letter store), newest last", errorsFlags})
+	registerDoor(subcommand{"postgres", "stream the private PostgreSQL into bronze until Ctrl-C (--once: stop when caught up)", postgresFlags})
+	registerDoor(subcommand{"status", "show each door's position, rate, lag and error count", statusFlags})
+	registerDoor(subcommand{"errors", "list the records the doors refused (the dead-letter store), newest last", errorsFlags})
 }
 
 // ingestFlags dispatches to the door named by the first argument; without
@@ -46,28 +40,7 @@ func ingestFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) er
 		if len(args) == 0 {
 			return pg(ctx, args)
 		}
-		for _, d := range doors {
-			if d.name != args[0] {
-				continue
-			}
-			sub := flag.NewFlagSet("cdw ingest "+d.name, flag.ContinueOnError)
-			sub.SetOutput(c.stderr)
-			sub.StringVar(&c.data, "data", c.data, "data directory (env CDW_DATA)")
-			sub.BoolVar(&c.verbose, "v", c.verbose, "log debug detail to stderr")
-			run := d.flags(sub, c)
-			if err := sub.Parse(args[1:]); err != nil {
-				if errors.Is(err, flag.ErrHelp) {
-					return nil
-				}
-				return usageError{err.Error()}
-			}
-			return run(ctx, sub.Args())
-		}
-		var names []string
-		for _, d := range doors {
-			names = append(names, d.name)
-		}
-		return usageError{fmt.Sprintf("unknown door or command %q (one of %s)", args[0], strings.Join(names, ", "))}
+		return runSubcommand(ctx, c, "ingest", "door or command", doors, args)
 	}
 }
 

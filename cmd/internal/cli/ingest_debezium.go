@@ -16,7 +16,7 @@ import (
 )
 
 func init() {
-	registerDoor(door{"debezium", "take Debezium change events: files (--in), an HTTP endpoint (--listen) or Kafka topics (--kafka)", debeziumFlags})
+	registerDoor(subcommand{"debezium", "take Debezium change events: files (--in), an HTTP endpoint (--listen) or Kafka topics (--kafka)", debeziumFlags})
 }
 
 func debeziumFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) error {

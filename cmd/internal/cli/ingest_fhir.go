@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	registerDoor(door{"fhir", "take FHIR R4 bulk data: NDJSON files or a directory (--in), or a server's $export (--url)", fhirFlags})
+	registerDoor(subcommand{"fhir", "take FHIR R4 bulk data: NDJSON files or a directory (--in), or a server's $export (--url)", fhirFlags})
 }
 
 func fhirFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) error {

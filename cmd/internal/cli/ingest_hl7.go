@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	registerDoor(door{"hl7", "take HL7 v2 messages: over MLLP (--listen, ACK once durable) or from archive files (args)", hl7Flags})
+	registerDoor(subcommand{"hl7", "take HL7 v2 messages: over MLLP (--listen, ACK once durable) or from archive files (args)", hl7Flags})
 }
 
 func hl7Flags(fs *flag.FlagSet, c *common) func(context.Context, []string) error {
