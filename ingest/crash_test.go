@@ -321,16 +321,24 @@ func (r *crashRun) trial(t *testing.T, trial int) {
 		trial, plan, phase, ch.ready.Round(time.Millisecond), m.SnapshotDone, m.Rows, len(m.Files), m.Position)
 }
 
-// catchUp runs a child until the slot confirms everything committed, then
-// stops it with SIGTERM, which must end it cleanly.
+// catchUp runs a child until bronze holds a complete snapshot and the slot
+// confirms everything committed (the door confirms only what is durable, or,
+// when idle with nothing pending, the server's WAL end), then stops it with
+// SIGTERM, which must end it cleanly. The slot alone is not enough: after a
+// kill in a fresh snapshot, the new slot's consistent point is already past
+// the last commit while bronze is still empty.
 func (r *crashRun) catchUp(t *testing.T) {
 	ctx := context.Background()
 	var end pglogrepl.LSN
 	require.NoError(t, r.probe.QueryRow(ctx, "SELECT pg_current_wal_lsn()").Scan(&end))
 	ch := startChild(t, r.dir, r.src)
 	require.Eventually(t, func() bool {
+		m, err := bronze.ReadManifest(r.dir)
+		if err != nil || !m.SnapshotDone {
+			return false
+		}
 		var confirmed pglogrepl.LSN
-		err := r.probe.QueryRow(ctx, "SELECT coalesce(confirmed_flush_lsn, '0/0') FROM pg_replication_slots WHERE slot_name = $1",
+		err = r.probe.QueryRow(ctx, "SELECT coalesce(confirmed_flush_lsn, '0/0') FROM pg_replication_slots WHERE slot_name = $1",
 			r.src.slot).Scan(&confirmed)
 		return err == nil && confirmed >= end
 	}, 30*time.Second, 20*time.Millisecond, "the door catches up with %s", end)
