@@ -7,9 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"strconv"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +19,7 @@ import (
 	"github.com/cdw-dev/cdw/hospital"
 	"github.com/cdw-dev/cdw/ingest"
 	"github.com/cdw-dev/cdw/ingest/bronze"
+	"github.com/cdw-dev/cdw/internal/memstat"
 	"github.com/cdw-dev/cdw/internal/pgcluster"
 	"github.com/cdw-dev/cdw/internal/pgtest"
 )
@@ -64,7 +62,7 @@ func runPostgresDoor(b *testing.B) {
 	b.Logf("hospital: %d patients, %d rows", *patients, st.Rows())
 
 	copyRows, copyTime := copyAll(b, ctx, db)
-	rss := startRSSSampler()
+	rss := memstat.StartSampler(20 * time.Millisecond)
 	log, err := bronze.Open(b.TempDir())
 	if err != nil {
 		b.Fatal(err)
@@ -100,7 +98,7 @@ END $$`, *streamTxns-1, *streamBatch, *streamBatch))
 	waitFor(b, func() bool { return door.Status().Durable >= want }, 30*time.Minute)
 	streamTime := time.Since(start)
 	stop()
-	peak := rss.stop()
+	peak := rss.Stop()
 
 	start = time.Now()
 	var msgs int64
@@ -236,50 +234,4 @@ func exec(b *testing.B, ctx context.Context, db *pgxpool.Pool, sql string) {
 	if _, err := db.Exec(ctx, sql); err != nil {
 		b.Fatalf("%s: %v", sql, err)
 	}
-}
-
-// rssSampler records the process's peak resident set size while it runs.
-type rssSampler struct {
-	done chan struct{}
-	wg   sync.WaitGroup
-	peak int64
-}
-
-func startRSSSampler() *rssSampler {
-	s := &rssSampler{done: make(chan struct{})}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		t := time.NewTicker(20 * time.Millisecond)
-		defer t.Stop()
-		for {
-			s.peak = max(s.peak, currentRSS())
-			select {
-			case <-s.done:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return s
-}
-
-func (s *rssSampler) stop() int64 {
-	close(s.done)
-	s.wg.Wait()
-	return s.peak
-}
-
-// currentRSS reads the resident set size from /proc/self/statm.
-func currentRSS() int64 {
-	b, err := os.ReadFile("/proc/self/statm")
-	if err != nil {
-		return 0
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 2 {
-		return 0
-	}
-	pages, _ := strconv.ParseInt(f[1], 10, 64)
-	return pages * int64(os.Getpagesize())
 }
