@@ -44,23 +44,13 @@ FROM fhir_observation f,
 func fhirView(typ string) string { return "fhir_" + strings.ToLower(typ) }
 
 // fhirStateSQL builds the statement that replays a FHIR resource type's
-// bronze files into its current resources: the latest version per id, unless
-// the latest change deleted it. A resource is replaced whole, never merged.
+// bronze files (see liveChanges) into its current resources: the latest
+// version per id, unless the latest change deleted it. A resource is replaced whole, never merged.
 func fhirStateSQL(typ string, files []string) string {
-	src := "SELECT * FROM (VALUES (0::BIGINT, 0::BIGINT, '', '', '')) v(lsn, seq, op, key, data) WHERE false"
-	if len(files) > 0 {
-		quoted := make([]string, len(files))
-		for i, f := range files {
-			quoted[i] = quote(f)
-		}
-		src = fmt.Sprintf("SELECT lsn, seq, op, key, data FROM read_parquet([%s])", strings.Join(quoted, ", "))
-	}
 	return fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
-WITH ev AS (SELECT lsn::HUGEINT * 4294967296 + seq AS ord, op, key, CASE WHEN json_valid(data) THEN data END AS data FROM (%s)),
-cut AS (SELECT coalesce(max(ord), -1) AS ord FROM ev WHERE op = 't'),
-live AS (SELECT ev.* FROM ev, cut WHERE ev.op <> 't' AND ev.ord > cut.ord),
+%s,
 latest AS (SELECT key, arg_max(op, ord) AS last_op, arg_max(data, ord) AS data FROM live GROUP BY key)
-SELECT key AS _key, data ->> '$.id' AS id, data::JSON AS res FROM latest WHERE last_op <> 'd' AND data IS NOT NULL`, fhirView(typ), src)
+SELECT key AS _key, data ->> '$.id' AS id, data::JSON AS res FROM latest WHERE last_op <> 'd' AND data IS NOT NULL`, fhirView(typ), liveChanges(files))
 }
 
 // loadFHIR replays the FHIR resources and gives every resource an OMOP id:

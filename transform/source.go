@@ -34,25 +34,32 @@ var emrTables = []sourceTable{
 	{"emr.clinical_note", "src_clinical_note", cols("note_id BIGINT, reg_id BIGINT, patient_id BIGINT, note_type VARCHAR, title VARCHAR, language VARCHAR, body VARCHAR, author_id INTEGER, written_at TIMESTAMP")},
 }
 
-// currentStateSQL builds the statement that replays a table's bronze files
-// into its current rows. Ordering is by (lsn, seq); a truncate hides every
-// earlier change; the latest change per key decides whether the row exists;
-// each column takes its value from the latest change that carried it, so an
-// update that omitted an unchanged TOASTed column keeps the earlier value.
-// A data value that is not valid JSON (deletes and truncates carry none)
-// becomes NULL first: json_exists and json_extract raise an error on it, and
-// one such row must not fail the whole build.
-func currentStateSQL(t sourceTable, files []string) string {
-	var src string
-	if len(files) == 0 {
-		src = "SELECT * FROM (VALUES (0::BIGINT, 0::BIGINT, '', '', '')) v(lsn, seq, op, key, data) WHERE false"
-	} else {
+// liveChanges returns the WITH clause every replay starts from: ev holds
+// the bronze files' changes ordered by ord = (lsn, seq), with a data value
+// that is not valid JSON (deletes and truncates carry none) turned into
+// NULL, because json_exists and json_extract raise an error on it and one
+// such row must not fail the whole build; live holds the changes after the
+// last truncate, which hides every earlier one.
+func liveChanges(files []string) string {
+	src := "SELECT * FROM (VALUES (0::BIGINT, 0::BIGINT, '', '', '')) v(lsn, seq, op, key, data) WHERE false"
+	if len(files) > 0 {
 		quoted := make([]string, len(files))
 		for i, f := range files {
 			quoted[i] = quote(f)
 		}
 		src = fmt.Sprintf("SELECT lsn, seq, op, key, data FROM read_parquet([%s])", strings.Join(quoted, ", "))
 	}
+	return `WITH ev AS (SELECT lsn::HUGEINT * 4294967296 + seq AS ord, op, key, CASE WHEN json_valid(data) THEN data END AS data FROM (` + src + `)),
+cut AS (SELECT coalesce(max(ord), -1) AS ord FROM ev WHERE op = 't'),
+live AS (SELECT ev.* FROM ev, cut WHERE ev.op <> 't' AND ev.ord > cut.ord)`
+}
+
+// currentStateSQL builds the statement that replays a table's bronze files
+// into its current rows (see liveChanges): the latest change per key
+// decides whether the row exists; each column takes its value from the
+// latest change that carried it, so an update that omitted an unchanged
+// TOASTed column keeps the earlier value.
+func currentStateSQL(t sourceTable, files []string) string {
 	var agg, sel strings.Builder
 	for _, c := range t.columns {
 		path := quote("$." + c.name)
@@ -60,12 +67,10 @@ func currentStateSQL(t sourceTable, files []string) string {
 		fmt.Fprintf(&sel, ", TRY_CAST(%s ->> '$' AS %s) AS %s", ident(c.name), c.typ, ident(c.name))
 	}
 	return fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
-WITH ev AS (SELECT lsn::HUGEINT * 4294967296 + seq AS ord, op, key, CASE WHEN json_valid(data) THEN data END AS data FROM (%s)),
-cut AS (SELECT coalesce(max(ord), -1) AS ord FROM ev WHERE op = 't'),
-live AS (SELECT ev.* FROM ev, cut WHERE ev.op <> 't' AND ev.ord > cut.ord),
+%s,
 latest AS (SELECT key, arg_max(op, ord) AS last_op%s
   FROM live GROUP BY key)
-SELECT key AS _key%s FROM latest WHERE last_op <> 'd'`, t.view, src, agg.String(), sel.String())
+SELECT key AS _key%s FROM latest WHERE last_op <> 'd'`, t.view, liveChanges(files), agg.String(), sel.String())
 }
 
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
