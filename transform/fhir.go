@@ -109,9 +109,6 @@ func fhirKeyID(typ, col string) string {
 	return fmt.Sprintf(`(SELECT m.id FROM %s m WHERE m.kind = 'fhir.%s' AND m.source_key = %s)`, IDMapTable, typ, col)
 }
 
-// fhirPersonOf is the PERSON id of the patient the reference at path names.
-func fhirPersonOf(path string) string { return fhirRef("f.res", path, "Patient") }
-
 // fhirVisitOf is the VISIT_OCCURRENCE id of the encounter the reference at
 // path names, when that visit is in VISIT_OCCURRENCE.
 func fhirVisitOf(path string) string {

@@ -100,19 +100,6 @@ func (m Manifest) Paths(dir, table string) []string {
 	return out
 }
 
-// Tables returns the distinct source tables in the log.
-func (m Manifest) Tables() []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, f := range m.Files {
-		if !seen[f.Table] {
-			seen[f.Table] = true
-			out = append(out, f.Table)
-		}
-	}
-	return out
-}
-
 // MaxLSN returns the highest LSN in the log (0 when empty). Doors whose
 // source has no global order of its own number their changes after it.
 func (m Manifest) MaxLSN() int64 {
