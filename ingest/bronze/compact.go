@@ -63,15 +63,11 @@ func (l *Log) Compact(o CompactOptions) (int, error) {
 
 // partitions returns the distinct directories of the manifest's files.
 func (m Manifest) partitions() []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, f := range m.Files {
-		if d := filepath.Dir(f.Path); !seen[d] {
-			seen[d] = true
-			out = append(out, d)
-		}
+	paths := make([]string, len(m.Files))
+	for i, f := range m.Files {
+		paths[i] = f.Path
 	}
-	return out
+	return distinctDirs(paths)
 }
 
 // smallRuns groups the small files of one partition (a table's day) into

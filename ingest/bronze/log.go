@@ -145,17 +145,14 @@ func (l *Log) Write(b Batch) error {
 // time, so that encoding uses every core and fsyncs overlap), then makes
 // every directory entry durable once. On error it removes what it wrote.
 func (l *Log) writeAll(groups [][]Change, files []File, rejects []Reject, rejectsPath string) error {
-	var dirs []string
-	seen := map[string]bool{}
-	for _, f := range append(append([]File(nil), files...), File{Path: rejectsPath}) {
-		if f.Path == "" {
-			continue
-		}
-		if d := filepath.Dir(f.Path); !seen[d] {
-			seen[d] = true
-			dirs = append(dirs, d)
-		}
+	paths := make([]string, 0, len(files)+1)
+	for _, f := range files {
+		paths = append(paths, f.Path)
 	}
+	if rejectsPath != "" {
+		paths = append(paths, rejectsPath)
+	}
+	dirs := distinctDirs(paths)
 	created, err := l.mkdirs(dirs)
 	if err != nil {
 		return err
@@ -176,15 +173,25 @@ func (l *Log) writeAll(groups [][]Change, files []File, rejects []Reject, reject
 		err = fsutil.SyncDir(filepath.Join(l.dir, d))
 	}
 	if err != nil {
-		for _, f := range files {
-			os.Remove(filepath.Join(l.dir, f.Path))
-		}
-		if rejectsPath != "" {
-			os.Remove(filepath.Join(l.dir, rejectsPath))
+		for _, p := range paths {
+			os.Remove(filepath.Join(l.dir, p))
 		}
 		return fmt.Errorf("bronze: write batch: %w", err)
 	}
 	return nil
+}
+
+// distinctDirs returns the directories of paths, each once, in order.
+func distinctDirs(paths []string) []string {
+	var dirs []string
+	seen := map[string]bool{}
+	for _, p := range paths {
+		if d := filepath.Dir(p); !seen[d] {
+			seen[d] = true
+			dirs = append(dirs, d)
+		}
+	}
+	return dirs
 }
 
 // mkdirs creates the directories (relative to the log) that do not exist
