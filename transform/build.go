@@ -88,6 +88,9 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 	if err := loadFHIR(ctx, conn, set, opts.Store); err != nil {
 		return Result{}, err
 	}
+	if err := loadCodeMap(ctx, conn); err != nil {
+		return Result{}, err
+	}
 	staged, err := opts.Store.Stage()
 	if err != nil {
 		return Result{}, err
@@ -194,9 +197,12 @@ func mapAndWrite(ctx context.Context, conn *sql.Conn, dir, buildDate string) (wr
 			}
 		}
 	}
-	for _, st := range fhirOnlyMappings {
-		if _, err := conn.ExecContext(ctx, st.insert); err != nil {
+	for _, st := range append(append([]mapping(nil), clinicalMappings...), fhirOnlyMappings...) {
+		if _, err := conn.ExecContext(ctx, strings.ReplaceAll(st.insert, "%[1]s", buildDate)); err != nil {
 			return written{}, fmt.Errorf("transform: fill %s: %w", st.table, err)
+		}
+		if st.quarantine == "" {
+			continue
 		}
 		if _, err := conn.ExecContext(ctx, "INSERT INTO "+QuarantineTable+" "+st.quarantine); err != nil {
 			return written{}, fmt.Errorf("transform: quarantine for %s: %w", st.table, err)
