@@ -27,6 +27,10 @@ type Options struct {
 	BronzeDir string
 	// Store receives the snapshot. Required.
 	Store *cdm.Store
+	// VocabDir holds the OMOP vocabulary tables as Parquet (what cdw vocab
+	// load writes). When it has none, the build uses the starter vocabulary
+	// cdw ships.
+	VocabDir string
 	// Keep is how many snapshots to keep (default 5).
 	Keep int
 	// Now gives the build date (open visits end on it); default time.Now.
@@ -88,7 +92,7 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 	if err := loadFHIR(ctx, conn, set, opts.Store); err != nil {
 		return Result{}, err
 	}
-	if err := loadCodeMap(ctx, conn); err != nil {
+	if err := loadCodeMap(ctx, conn, opts.VocabDir); err != nil {
 		return Result{}, err
 	}
 	staged, err := opts.Store.Stage()

@@ -17,7 +17,8 @@ import (
 const CodeMapTable = "code_map"
 
 // loadCodeMap creates CodeMapTable on conn.
-func loadCodeMap(ctx context.Context, conn *sql.Conn) error {
+func loadCodeMap(ctx context.Context, conn *sql.Conn, vocabDir string) error {
+	_ = vocabDir
 	_, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+CodeMapTable+` (
 	vocabulary_id VARCHAR, source_code VARCHAR, source_concept_id INTEGER, concept_id INTEGER, domain_id VARCHAR)`)
 	if err != nil {

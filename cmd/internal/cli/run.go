@@ -141,7 +141,7 @@ func buildFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) err
 		if err := needArgs(args, 0, "no arguments"); err != nil {
 			return err
 		}
-		res, err := transform.Build(ctx, transform.Options{BronzeDir: c.layout().Bronze(), Store: c.layout().Store(), Keep: keep, Logger: c.logger})
+		res, err := transform.Build(ctx, transform.Options{BronzeDir: c.layout().Bronze(), Store: c.layout().Store(), VocabDir: c.layout().Vocab(), Keep: keep, Logger: c.logger})
 		if err != nil {
 			return err
 		}

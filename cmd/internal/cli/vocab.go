@@ -51,7 +51,7 @@ func vocabLoadFlags(fs *flag.FlagSet, c *common) func(context.Context, []string)
 		}
 		var bar *progress.Bar
 		res, err := vocab.Load(ctx, vocab.LoadOptions{
-			Dir: args[0], Out: filepath.Join(c.data, "vocab"), Logger: c.logger,
+			Dir: args[0], Out: c.layout().Vocab(), Logger: c.logger,
 			MemoryLimit: *memory, Threads: *threads,
 			Progress: func(table string, rows int64) {
 				if bar == nil {

@@ -33,7 +33,7 @@ type follower struct {
 // step builds when bronze moved on, and brings warehouse and index to the
 // current snapshot. It reports whether a new snapshot was published.
 func (f *follower) step(ctx context.Context) (bool, error) {
-	opts := transform.Options{BronzeDir: f.layout.Bronze(), Store: f.layout.Store(), Logger: f.logger}
+	opts := transform.Options{BronzeDir: f.layout.Bronze(), Store: f.layout.Store(), VocabDir: f.layout.Vocab(), Logger: f.logger}
 	fresh, err := transform.UpToDate(opts)
 	if err != nil {
 		return false, err

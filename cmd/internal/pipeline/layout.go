@@ -38,6 +38,9 @@ func (l Layout) CDM() string { return filepath.Join(l.Root, "cdm") }
 // Store returns the CDM snapshot store.
 func (l Layout) Store() *cdm.Store { return cdm.NewStore(l.CDM()) }
 
+// Vocab is the directory of the OMOP vocabulary tables (cdw vocab load).
+func (l Layout) Vocab() string { return filepath.Join(l.Root, "vocab") }
+
 // Index is the notes index.
 func (l Layout) Index() string { return filepath.Join(l.Root, "index", "notes.bleve") }
 
