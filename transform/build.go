@@ -201,7 +201,7 @@ func mapAndWrite(ctx context.Context, conn *sql.Conn, dir, buildDate string) (wr
 			}
 		}
 	}
-	for _, st := range append(append([]mapping(nil), clinicalMappings...), fhirOnlyMappings...) {
+	for _, st := range append(append(append([]mapping(nil), clinicalMappings...), fhirOnlyMappings...), eraMappings...) {
 		if _, err := conn.ExecContext(ctx, strings.ReplaceAll(st.insert, "%[1]s", buildDate)); err != nil {
 			return written{}, fmt.Errorf("transform: fill %s: %w", st.table, err)
 		}

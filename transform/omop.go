@@ -84,7 +84,7 @@ func genderConcept(col string) string {
 func OMOPTables() []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, m := range append(append(append([]mapping(nil), mappings...), clinicalMappings...), fhirOnlyMappings...) {
+	for _, m := range append(append(append(append([]mapping(nil), mappings...), clinicalMappings...), fhirOnlyMappings...), eraMappings...) {
 		if !seen[m.table] {
 			seen[m.table] = true
 			out = append(out, m.table)
