@@ -100,6 +100,11 @@ func phaseOf(line string) string {
 	return ""
 }
 
+// sessionRetries holds the lines in which a crash child said it resumed
+// after a transient failure (guarded by the children's mutexes: one child
+// runs at a time).
+var sessionRetries []string
+
 // child is one run of the crash child.
 type child struct {
 	cmd    *exec.Cmd
@@ -134,6 +139,9 @@ func startChild(t *testing.T, dir string, src source) *child {
 				if c.ready == 0 && p != "slot-wait" {
 					c.ready = time.Since(c.start)
 				}
+			}
+			if strings.Contains(line, `msg="replication session failed`) {
+				sessionRetries = append(sessionRetries, line)
 			}
 			c.output = append(c.output, line)
 			if len(c.output) > 200 {
@@ -266,6 +274,9 @@ func TestCrashExactlyOnce(t *testing.T) {
 	require.NoError(t, err)
 	t.Logf("%d trials in %v (kills by phase: %v); %d transactions committed, bronze holds %d changes; catch-up and check took %v",
 		*crashTrials, trialsTook.Round(time.Millisecond), run.kills, len(w.txns), len(changes), time.Since(began.Add(trialsTook)).Round(time.Millisecond))
+	for _, line := range sessionRetries {
+		t.Logf("a child resumed after a transient failure: %s", line)
+	}
 	problems := verifyExactlyOnce(changes, w.txns)
 	for i, p := range problems {
 		if i == 20 {

@@ -40,6 +40,8 @@ var metrics = []metric{
 		func(s Status) float64 { return float64(s.SnapshotRows) }},
 	{"batches_total", "Durable appends to bronze.", prometheus.CounterValue,
 		func(s Status) float64 { return float64(s.Batches) }},
+	{"session_retries_total", "Replication sessions started again after a transient failure.", prometheus.CounterValue,
+		func(s Status) float64 { return float64(s.Retries) }},
 	{"last_commit_timestamp_seconds", "Source commit time of the newest appended change (0 before the first).", prometheus.GaugeValue,
 		func(s Status) float64 {
 			if s.LastCommit.IsZero() {

@@ -215,7 +215,7 @@ func (p *Postgres) stopped(ctx context.Context, repl *pgconn.PgConn, st *streamS
 func (p *Postgres) receive(ctx context.Context, st *streamState, msg pgproto3.BackendMessage) (replyNow bool, err error) {
 	switch m := msg.(type) {
 	case *pgproto3.ErrorResponse:
-		return false, fmt.Errorf("ingest: replication error from server: %s (%s)", m.Message, m.Code)
+		return false, &ServerError{Code: m.Code, Message: m.Message}
 	case *pgproto3.CopyData:
 		if len(m.Data) == 0 {
 			return false, nil

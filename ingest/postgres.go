@@ -46,7 +46,13 @@ type PostgresOptions struct {
 	// server still holds it for an earlier connection, as it briefly does
 	// after the door's previous process died (default 60s).
 	SlotWait time.Duration
-	Logger   *slog.Logger
+	// Retries bounds how many sessions in a row Run starts again after a
+	// transient failure (a lost connection, a server restart, an internal
+	// error in the server's decoding), each resuming from bronze's durable
+	// position after a backoff of 0.1s doubling to 30s; the count starts
+	// over after a session that ran for a minute. Default 8; negative: none.
+	Retries int
+	Logger  *slog.Logger
 	// Progress, when set, is called as the snapshot and the stream advance.
 	Progress func(Progress)
 	// Registerer, when set, receives the door's metrics (see RegisterMetrics).
@@ -93,6 +99,9 @@ func (o *PostgresOptions) validate() error {
 	if o.SlotWait <= 0 {
 		o.SlotWait = 60 * time.Second
 	}
+	if o.Retries == 0 {
+		o.Retries = 8
+	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -121,6 +130,7 @@ type Status struct {
 	Rows         int64         // streamed changes appended since NewPostgres
 	SnapshotRows int64         // snapshot rows appended since NewPostgres
 	Batches      int64         // appends to bronze since NewPostgres
+	Retries      int64         // sessions started again after a transient failure
 	LastCommit   time.Time     // commit time of the newest appended change
 	Streaming    bool
 }
@@ -194,17 +204,35 @@ func (p *Postgres) Run(ctx context.Context) error {
 	}
 	p.opts.Logger.Debug("publication ready", "publication", p.opts.Publication)
 	deadline := time.Now().Add(p.opts.SlotWait)
+	retry := retryPolicy{limit: max(p.opts.Retries, 0)}
 	for wait := 20 * time.Millisecond; ; wait = min(2*wait, time.Second) {
+		began := time.Now()
 		err := p.session(ctx, conn, repl)
 		conn, repl = nil, nil // the first session took them over
-		if !errors.Is(err, ErrSlotInUse) || time.Now().After(deadline) {
+		pause := wait
+		switch {
+		case err == nil || ctx.Err() != nil:
 			return err
+		case errors.Is(err, ErrSlotInUse):
+			if time.Now().After(deadline) {
+				return err
+			}
+			p.opts.Logger.Info("replication slot still in use; retrying", "slot", p.opts.Slot, "err", err)
+		default:
+			backoff, ok := retry.next(err, time.Since(began))
+			if !ok {
+				return err
+			}
+			pause = backoff
+			deadline = time.Now().Add(p.opts.SlotWait) // the server may hold the slot a moment
+			p.opts.Logger.Warn("replication session failed; resuming from bronze's durable position",
+				"err", err, "attempt", retry.failed, "of", retry.limit, "backoff", backoff)
+			p.setStatus(func(s *Status) { s.Retries++ })
 		}
-		p.opts.Logger.Info("replication slot still in use; retrying", "slot", p.opts.Slot, "err", err)
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-time.After(wait):
+		case <-time.After(pause):
 		}
 	}
 }
