@@ -84,7 +84,7 @@ func Demo(ctx context.Context, o DemoOptions) (err error) {
 	defer log.Close()
 	fresh := !log.Manifest().SnapshotDone // an initial snapshot will run
 	bar := progress.New(o.Out, "ingest snapshot", "rows", 0)
-	reg := newRegistry()
+	reg := newRegistry(o.Layout)
 	door, err := ingest.NewPostgres(log, ingest.PostgresOptions{
 		ConnString: src.Cluster.ConnString(SourceDB), Logger: o.Logger, Registerer: reg,
 		Progress: func(p ingest.Progress) {

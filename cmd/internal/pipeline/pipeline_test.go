@@ -217,6 +217,7 @@ func TestDemoEndToEnd(t *testing.T) {
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Regexp(t, `(?m)^cdw_ingest_postgres_lag_bytes\{slot="cdw"\} \d+`, string(metrics))
 	assert.Regexp(t, `(?m)^cdw_ingest_postgres_changes_appended_total\{slot="cdw"\} [1-9]`, string(metrics))
+	assert.Regexp(t, `(?m)^cdw_bronze_changes_total\{source="postgres"\} [1-9]`, string(metrics), "every door's bronze log is exported")
 
 	d.stop(t)
 	// Changes while the pipeline is down arrive exactly once after a restart.

@@ -27,5 +27,5 @@ func Serve(ctx context.Context, o ServeOptions) error {
 	if ready == nil {
 		ready = func(string) {}
 	}
-	return serveStages(ctx, o.Layout, nil, newRegistry(), d.Addr, d.BuildInterval, d.Logger, d.Out, ready)
+	return serveStages(ctx, o.Layout, nil, newRegistry(o.Layout), d.Addr, d.BuildInterval, d.Logger, d.Out, ready)
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/cdw-dev/cdw/cdm"
 	"github.com/cdw-dev/cdw/dashboards"
+	"github.com/cdw-dev/cdw/ingest/bronze"
 	"github.com/cdw-dev/cdw/search"
 )
 
@@ -106,9 +107,11 @@ func (s *httpServer) serve(ctx context.Context) error {
 }
 
 // newRegistry returns the registry /metrics serves: the Go runtime's and the
-// process's collectors, plus whatever the stages register.
-func newRegistry() *prometheus.Registry {
+// process's collectors, every door's bronze log (bronze.Collector), plus
+// whatever the stages register.
+func newRegistry(l Layout) *prometheus.Registry {
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		bronze.NewCollector(l.Bronze()))
 	return reg
 }
