@@ -2,6 +2,7 @@ package ingest_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"sort"
 	"testing"
@@ -263,4 +264,45 @@ func TestSlotInUse(t *testing.T) {
 
 	mustExec(t, db, "INSERT INTO s VALUES (2)")
 	waitRows(t, dir, "public.s", 2)
+}
+
+// TestResumesAfterTheServerEndsTheSession: the walsender is terminated
+// (as an operator or a server restart would) while transactions keep
+// committing; the door resumes from bronze's durable position each time,
+// and bronze holds every insert exactly once.
+func TestResumesAfterTheServerEndsTheSession(t *testing.T) {
+	ctx := context.Background()
+	src := sourceDB(t)
+	db := src.connect(t)
+	mustExec(t, db, "CREATE TABLE r (id int PRIMARY KEY)")
+	dir := filepath.Join(t.TempDir(), "bronze")
+	r := startWith(t, src, dir, nil)
+	defer r.stop(t)
+	next := 0
+	insert := func(n int) {
+		for range n {
+			next++
+			mustExec(t, db, fmt.Sprintf("INSERT INTO r VALUES (%d)", next))
+		}
+	}
+	for round := range 3 {
+		require.Eventually(t, func() bool { return r.door.Status().Streaming }, 20*time.Second, 10*time.Millisecond, "round %d: streaming", round)
+		insert(50)
+		var pid int
+		require.NoError(t, db.QueryRow(ctx, "SELECT coalesce(active_pid, 0) FROM pg_replication_slots WHERE slot_name = $1", src.slot).Scan(&pid))
+		require.NotZero(t, pid, "the slot is active")
+		mustExec(t, db, fmt.Sprintf("SELECT pg_terminate_backend(%d)", pid))
+		insert(50)
+		require.Eventually(t, func() bool { return r.door.Status().Retries > int64(round) }, 10*time.Second, 10*time.Millisecond,
+			"round %d: the door noticed and resumed", round)
+	}
+	waitRows(t, dir, "public.r", next)
+	seen := map[string]int{}
+	for _, c := range sorted(t, dir, "public.r") {
+		seen[c.Key]++
+	}
+	for key, n := range seen {
+		assert.Equal(t, 1, n, "key %s is in bronze exactly once", key)
+	}
+	assert.Len(t, seen, next)
 }
