@@ -1,16 +1,27 @@
 package debezium
 
-import "context"
+import (
+	"context"
+	"errors"
+	"slices"
+)
 
 // submission is one HTTP request's decoded batch waiting to be made durable.
 type submission struct {
 	b    *batch
+	key  string     // the request's Idempotency-Key, "" for none
 	done chan error // buffered: the committer never blocks on a reply
 }
 
+// errDuplicate answers a request whose Idempotency-Key is already durable.
+var errDuplicate = errors.New("debezium: a request with this Idempotency-Key is already stored")
+
 // runCommitter makes HTTP requests durable in groups: it takes a request,
 // adds every request already waiting (up to MaxBatch events), writes them in
-// one bronze batch and answers each. It returns when the door is closed.
+// one bronze batch, with their Idempotency-Keys in the same position, and
+// answers each. A request whose key is durable, or already in the group, is
+// answered errDuplicate and not stored again. It returns when the door is
+// closed.
 func (d *Door) runCommitter() {
 	defer d.committer.Done()
 	for {
@@ -18,20 +29,35 @@ func (d *Door) runCommitter() {
 		case <-d.stop:
 			return
 		case s := <-d.submit:
-			group := []submission{s}
+			var group []submission
+			var keys []string
 			merged := &batch{}
-			merged.merge(s.b)
+			pos := d.Position()
+			add := func(s submission) {
+				if s.key != "" && (pos.hasRequest(s.key) || slices.Contains(keys, s.key)) {
+					s.done <- errDuplicate
+					return
+				}
+				if s.key != "" {
+					keys = append(keys, s.key)
+				}
+				group = append(group, s)
+				merged.merge(s.b)
+			}
+			add(s)
 		drain:
 			for merged.events < d.opts.MaxBatch && merged.bytes < d.opts.MaxBatchBytes {
 				select {
 				case more := <-d.submit:
-					group = append(group, more)
-					merged.merge(more.b)
+					add(more)
 				default:
 					break drain
 				}
 			}
-			err := d.write(EntryHTTP, merged, nil)
+			if len(group) == 0 {
+				continue
+			}
+			err := d.write(EntryHTTP, merged, func(p *Position) { p.addRequests(keys) })
 			for _, g := range group {
 				g.done <- err
 			}
@@ -49,10 +75,10 @@ func (b *batch) merge(o *batch) {
 }
 
 // commit makes b durable through the group committer and returns the
-// write's outcome. A request whose ctx ends first gets ctx's error; its
-// batch may still become durable.
-func (d *Door) commit(ctx context.Context, b *batch) error {
-	s := submission{b: b, done: make(chan error, 1)}
+// write's outcome (errDuplicate when key is already durable). A request
+// whose ctx ends first gets ctx's error; its batch may still become durable.
+func (d *Door) commit(ctx context.Context, b *batch, key string) error {
+	s := submission{b: b, key: key, done: make(chan error, 1)}
 	select {
 	case d.submit <- s:
 	case <-d.stop:

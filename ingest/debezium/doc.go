@@ -43,9 +43,12 @@
 // the same batch as the events around them; nothing stops on bad input. An
 // HTTP request is answered only once all of it is durable (and is durable as
 // a whole or not at all), so a client that retries on anything but 200 loses
-// nothing. HTTP has no offsets, though: a retry after a lost 200 stores those
-// events a second time, so the HTTP entry is at-least-once from the client's
-// side; use files or Kafka where exactly once must hold end to end.
+// nothing. HTTP has no offsets, so a client that wants exactly once sends an
+// Idempotency-Key header: the key is made durable in the bronze position with
+// the request's events, and a request sent again with it (after a lost 200,
+// concurrently, or after a restart of the door) is answered 200 with
+// "duplicate": true and stored nothing. The last MaxRequestKeys keys are
+// remembered. Without a key, a retry after a lost 200 stores the events twice.
 //
 // Metrics (Options.Registerer), by entry: cdw_debezium_events_accepted_total,
 // cdw_debezium_events_rejected_total, cdw_debezium_tombstones_skipped_total,

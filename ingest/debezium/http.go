@@ -23,7 +23,13 @@ type Response struct {
 	Rejected []RejectedEvent `json:"rejected"`
 	// Error says why the whole request was refused.
 	Error string `json:"error,omitempty"`
+	// Duplicate is true when a request with the same Idempotency-Key was
+	// already stored: nothing of this one was stored again.
+	Duplicate bool `json:"duplicate,omitempty"`
 }
+
+// maxKeyLen bounds an Idempotency-Key.
+const maxKeyLen = 200
 
 // RejectedEvent is one refused event of a request.
 type RejectedEvent struct {
@@ -41,7 +47,11 @@ var errUnreadable = errors.New("unreadable body")
 // not JSON is stored as one reject and answered 400; a body over
 // Options.MaxRequestBytes is answered 413; a method other than POST 405. When
 // bronze cannot be written, or the door is closed, the answer is 503 and
-// nothing of the request counts: the client sends it again.
+// nothing of the request counts: the client sends it again. A request with
+// an Idempotency-Key header is stored at most once: the key is made durable
+// with the request's events, and a request sent again with it (after a lost
+// answer, say) is answered 200 with "duplicate": true. The last
+// MaxRequestKeys keys are remembered.
 func (d *Door) Handler() http.Handler {
 	var requests atomic.Int64
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -50,23 +60,31 @@ func (d *Door) Handler() http.Handler {
 			writeJSON(w, http.StatusMethodNotAllowed, Response{Error: "only POST is accepted"})
 			return
 		}
-		id := r.Header.Get("X-Request-Id")
+		key := r.Header.Get("Idempotency-Key")
+		if len(key) > maxKeyLen {
+			writeJSON(w, http.StatusBadRequest, Response{Error: fmt.Sprintf("Idempotency-Key longer than %d bytes", maxKeyLen)})
+			return
+		}
+		id := key
+		if id == "" {
+			id = r.Header.Get("X-Request-Id")
+		}
 		if id == "" {
 			id = strconv.FormatInt(time.Now().UnixNano(), 36) + "-" + strconv.FormatInt(requests.Add(1), 10)
 		}
-		d.serve(w, r, "request "+id)
+		d.serve(w, r, "request "+id, key)
 	})
 }
 
 // serve reads, decodes and commits one request.
-func (d *Door) serve(w http.ResponseWriter, r *http.Request, pos string) {
+func (d *Door) serve(w http.ResponseWriter, r *http.Request, pos, key string) {
 	source := d.opts.Source + ":http"
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, d.opts.MaxRequestBytes))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		b := &batch{}
 		b.reject(source, pos, fmt.Sprintf("oversized request: over the limit of %d bytes", d.opts.MaxRequestBytes), body)
-		d.answer(r.Context(), w, b, http.StatusRequestEntityTooLarge, "request body over the size limit")
+		d.answer(r.Context(), w, b, key, http.StatusRequestEntityTooLarge, "request body over the size limit")
 		return
 	}
 	if err != nil {
@@ -77,7 +95,7 @@ func (d *Door) serve(w http.ResponseWriter, r *http.Request, pos string) {
 	events, err := splitBody(body)
 	if err != nil {
 		b.reject(source, pos, err.Error(), body)
-		d.answer(r.Context(), w, b, http.StatusBadRequest, err.Error())
+		d.answer(r.Context(), w, b, key, http.StatusBadRequest, err.Error())
 		return
 	}
 	for i, ev := range events {
@@ -90,12 +108,17 @@ func (d *Door) serve(w http.ResponseWriter, r *http.Request, pos string) {
 		ch, err := d.dec.DecodeLine(ev)
 		b.take(ch, err, source, at, ev)
 	}
-	d.answer(r.Context(), w, b, http.StatusOK, "")
+	d.answer(r.Context(), w, b, key, http.StatusOK, "")
 }
 
 // answer commits b and, once it is durable, answers with status.
-func (d *Door) answer(ctx context.Context, w http.ResponseWriter, b *batch, status int, msg string) {
-	if err := d.commit(ctx, b); err != nil {
+func (d *Door) answer(ctx context.Context, w http.ResponseWriter, b *batch, key string, status int, msg string) {
+	err := d.commit(ctx, b, key)
+	if errors.Is(err, errDuplicate) {
+		writeJSON(w, http.StatusOK, Response{Duplicate: true, Rejected: []RejectedEvent{}})
+		return
+	}
+	if err != nil {
 		d.logger.Warn("http request not stored", "err", err)
 		writeJSON(w, http.StatusServiceUnavailable, Response{Error: "not stored: " + err.Error()})
 		return

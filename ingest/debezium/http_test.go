@@ -156,3 +156,77 @@ func TestEntriesShareOnePosition(t *testing.T) {
 	got := changes(t, dir)
 	assert.Equal(t, []int64{1, 1, 1, 2, 2, 3}, []int64{got[0].LSN, got[1].LSN, got[2].LSN, got[3].LSN, got[4].LSN, got[5].LSN})
 }
+
+// postKey sends body with an Idempotency-Key and decodes the answer.
+func postKey(t *testing.T, url, key, body string) (int, Response) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Idempotency-Key", key)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var r Response
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&r))
+	return resp.StatusCode, r
+}
+
+// TestHTTPIdempotencyKey: a request sent again with its Idempotency-Key,
+// after its answer was lost, at the same time as itself, or after a restart
+// of the door, is stored once.
+func TestHTTPIdempotencyKey(t *testing.T) {
+	dir := t.TempDir()
+	d, closeDoor := openDoor(t, dir, Options{})
+	srv := httptest.NewServer(d.Handler())
+	status, r := postKey(t, srv.URL, "batch-1", patientLine(1)+patientLine(2))
+	require.Equal(t, http.StatusOK, status)
+	assert.Equal(t, 2, r.Accepted)
+	assert.False(t, r.Duplicate)
+
+	status, r = postKey(t, srv.URL, "batch-1", patientLine(1)+patientLine(2))
+	require.Equal(t, http.StatusOK, status)
+	assert.True(t, r.Duplicate, "the same key again")
+	assert.Zero(t, r.Accepted)
+
+	var wg sync.WaitGroup
+	dups := make(chan bool, 8)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, r := postKey(t, srv.URL, "batch-2", patientLine(3))
+			dups <- r.Duplicate
+		}()
+	}
+	wg.Wait()
+	close(dups)
+	stored := 0
+	for dup := range dups {
+		if !dup {
+			stored++
+		}
+	}
+	assert.Equal(t, 1, stored, "eight concurrent sends of one key store it once")
+	srv.Close()
+	closeDoor()
+
+	d, _ = openDoor(t, dir, Options{})
+	srv = httptest.NewServer(d.Handler())
+	defer srv.Close()
+	_, r = postKey(t, srv.URL, "batch-2", patientLine(3))
+	assert.True(t, r.Duplicate, "the key survives a restart: it is in the bronze position")
+	_, r = postKey(t, srv.URL, "batch-3", patientLine(4))
+	assert.Equal(t, 1, r.Accepted)
+	assertPatients(t, dir, 4)
+}
+
+func TestPositionRemembersTheLatestKeys(t *testing.T) {
+	var p Position
+	for i := range MaxRequestKeys + 10 {
+		p.addRequests([]string{fmt.Sprint(i)})
+	}
+	assert.Len(t, p.Requests, MaxRequestKeys)
+	assert.False(t, p.hasRequest("9"), "the oldest are forgotten")
+	assert.True(t, p.hasRequest("10"))
+	assert.True(t, p.hasRequest(fmt.Sprint(MaxRequestKeys+9)))
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 )
 
 // ErrPosition is returned when the manifest holds a position this door did
@@ -20,6 +21,24 @@ type Position struct {
 	Files map[string]FilePosition `json:"files,omitempty"`
 	// Kafka maps topic → partition → the next offset to consume.
 	Kafka map[string]map[int32]int64 `json:"kafka,omitempty"`
+	// Requests holds the Idempotency-Keys of the latest HTTP requests made
+	// durable (at most MaxRequestKeys, oldest first): a request sent again
+	// with the same key is answered without being stored twice.
+	Requests []string `json:"requests,omitempty"`
+}
+
+// MaxRequestKeys bounds Position.Requests.
+const MaxRequestKeys = 4096
+
+// hasRequest reports whether the request key is among the durable ones.
+func (p Position) hasRequest(key string) bool { return slices.Contains(p.Requests, key) }
+
+// addRequests records keys as durable, forgetting the oldest past MaxRequestKeys.
+func (p *Position) addRequests(keys []string) {
+	p.Requests = append(p.Requests, keys...)
+	if extra := len(p.Requests) - MaxRequestKeys; extra > 0 {
+		p.Requests = slices.Delete(p.Requests, 0, extra)
+	}
 }
 
 // FilePosition is how far one event file is consumed, and a fingerprint of
@@ -58,7 +77,7 @@ func (p Position) String() string {
 
 // clone returns a deep copy of p.
 func (p Position) clone() Position {
-	c := Position{Version: 1, Files: maps.Clone(p.Files)}
+	c := Position{Version: 1, Files: maps.Clone(p.Files), Requests: slices.Clone(p.Requests)}
 	if p.Kafka != nil {
 		c.Kafka = make(map[string]map[int32]int64, len(p.Kafka))
 		for t, parts := range p.Kafka {
