@@ -93,6 +93,8 @@ func (s *Server) routes() http.Handler {
 	handle("/api/summary", s.serveSummary)
 	handle("/api/admissions", s.serveAdmissions)
 	handle("/api/pipeline", s.servePipeline)
+	handle("/api/data-quality", s.serveDataQuality)
+	handle("/api/characterization", s.serveCharacterization)
 	handle("/healthz", serveHealthz)
 	handle("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusNotFound, fmt.Errorf("no such page: %s", r.URL.Path))

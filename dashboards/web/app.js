@@ -1,6 +1,6 @@
 // cdw quality dashboard: polls the JSON API every 5 s and renders the
-// tiles, the admissions chart (inline SVG), the inpatient table and the
-// pipeline panel. Plain browser JavaScript, no dependencies.
+// tiles, the admissions chart (inline SVG), the inpatient table, the
+// pipeline panel, the data-quality checks and the characterization. Plain browser JavaScript, no dependencies.
 "use strict";
 
 (function () {
@@ -157,6 +157,99 @@
     setText("pipeline-checked", p.checked_at ? "checked " + new Date(p.checked_at).toLocaleTimeString() : "");
   }
 
+  function notComputed() {
+    return el("p", { class: "not-computed" }, "Not computed for this snapshot ", el("span", { lang: "zh-CN" }, "本快照未计算"));
+  }
+
+  function pct(v) { return (Math.round(v * 100) / 100).toLocaleString("en-US") + " %"; }
+
+  function renderDataQuality(d) {
+    const body = $("dq-body");
+    if (!d.computed) {
+      body.replaceChildren(notComputed());
+      setText("dq-run", "");
+      return;
+    }
+    const total = el("tr", { class: "total" }, el("th", {}, "All checks ", el("span", { lang: "zh-CN" }, "全部")),
+      el("td", { class: "num" }, fmt.format(d.checks)), el("td", { class: "num" }, fmt.format(d.passed)),
+      el("td", { class: "num" + (d.failed > 0 ? " bad" : "") }, fmt.format(d.failed)));
+    const cats = el("table", { class: "dq-categories" },
+      el("thead", {}, el("tr", {}, el("th", {}, "Category"), el("th", {}, "Checks"), el("th", {}, "Passed"), el("th", {}, "Failed"))),
+      el("tbody", {}, ...d.categories.map((c) => el("tr", { class: "dq-category", "data-category": c.category },
+        el("th", {}, c.category), el("td", { class: "num" }, fmt.format(c.checks)), el("td", { class: "num" }, fmt.format(c.passed)),
+        el("td", { class: "num" + (c.failed > 0 ? " bad" : "") }, fmt.format(c.failed)))), total));
+    let failures;
+    if (d.checks === 0) {
+      failures = el("p", { class: "not-computed" }, "No check ran on this snapshot ", el("span", { lang: "zh-CN" }, "本快照未运行检查"));
+    } else if (d.failures.length === 0) {
+      failures = el("p", { class: "all-passed" }, badge("ok"), " Every check passed ", el("span", { lang: "zh-CN" }, "全部通过"));
+    } else {
+      failures = el("table", { class: "dq-failures" },
+        el("thead", {}, el("tr", {}, el("th", {}, "Failed check ", el("span", { lang: "zh-CN" }, "未通过")), el("th", {}, "Category"),
+          el("th", {}, "Table · field"), el("th", {}, "Violated"), el("th", {}, "Threshold"), el("th", {}, "Rows"), el("th", {}, "Sample"))),
+        el("tbody", {}, ...d.failures.map((f) => el("tr", { class: "dq-failure", "data-check": f.check_id },
+          el("th", {}, f.check_name, el("br", {}), el("small", {}, f.description || "")),
+          el("td", {}, f.category + (f.subcategory ? " · " + f.subcategory : "")),
+          el("td", { class: "mono" }, (f.table || "—") + (f.field ? "." + f.field : "")),
+          el("td", { class: "num bad" }, pct(f.pct_violated)),
+          el("td", { class: "num" }, "≤ " + pct(f.threshold)),
+          el("td", { class: "num" }, fmt.format(f.violated_rows) + " / " + fmt.format(f.denominator_rows)),
+          el("td", { class: "mono sample" }, f.sample_violations || "—")))));
+    }
+    body.replaceChildren(cats, failures);
+    setText("dq-run", d.run_at ? "checked " + new Date(d.run_at).toLocaleString() : "");
+  }
+
+  // pyramid draws persons per age group: men to the left, women to the right.
+  function pyramid(groups) {
+    const W = 440, rowH = 18, T = 18, mid = W / 2, half = mid - 46;
+    const H = T + groups.length * rowH + 4;
+    const most = Math.max(1, ...groups.map((g) => Math.max(g.male, g.female)));
+    const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "pyramid" });
+    root.append(svg("text", { x: mid - 24, y: 12, class: "axis", "text-anchor": "end" }, "Male 男"));
+    root.append(svg("text", { x: mid + 24, y: 12, class: "axis" }, "Female 女"));
+    [...groups].reverse().forEach((g, i) => {
+      const y = T + i * rowH;
+      const m = (g.male / most) * half, f = (g.female / most) * half;
+      const row = svg("g", { class: "age-row", "data-age": g.age_group });
+      row.append(svg("rect", { x: mid - 22 - m, y: y + 2, width: m, height: rowH - 5, class: "bar male" }));
+      row.append(svg("rect", { x: mid + 22, y: y + 2, width: f, height: rowH - 5, class: "bar female" }));
+      row.append(svg("text", { x: mid, y: y + 13, class: "axis", "text-anchor": "middle" }, g.age_group));
+      row.append(svg("text", { x: mid - 26 - m, y: y + 13, class: "axis", "text-anchor": "end" }, fmt.format(g.male)));
+      row.append(svg("text", { x: mid + 26 + f, y: y + 13, class: "axis" }, fmt.format(g.female)));
+      row.append(svg("title", {}, `${g.age_group}: male ${g.male}, female ${g.female}, other ${g.other}`));
+      root.append(row);
+    });
+    return root;
+  }
+
+  function renderCharacterization(c) {
+    const body = $("char-body");
+    if (!c.computed) {
+      body.replaceChildren(notComputed());
+      return;
+    }
+    const other = c.age_groups.reduce((n, g) => n + g.other, 0);
+    const people = el("div", { class: "char-persons" },
+      el("h3", {}, "Persons by sex and age ", el("span", { lang: "zh-CN" }, "性别年龄分布"),
+        el("small", {}, " · " + fmt.format(c.persons) + " persons, ages in " + c.age_year + (other ? " · other/unknown sex " + fmt.format(other) : ""))),
+      pyramid(c.age_groups));
+    const tables = el("div", { class: "char-tables" },
+      el("h3", {}, "Records per domain ", el("span", { lang: "zh-CN" }, "各领域记录数")),
+      el("table", { class: "domains" },
+        el("thead", {}, el("tr", {}, el("th", {}, "Table"), el("th", {}, "Records"), el("th", {}, "Persons"))),
+        el("tbody", {}, ...c.tables.map((t) => el("tr", { class: "domain-row" }, el("th", { class: "mono" }, t.table),
+          el("td", { class: "num" }, fmt.format(t.records)), el("td", { class: "num" }, fmt.format(t.persons)))))));
+    const tops = el("div", { class: "top-concepts" }, ...c.top_concepts.map((d) => el("div", { class: "top-domain", "data-domain": d.domain },
+      el("h3", {}, "Top " + d.domain + " concepts"),
+      el("table", {},
+        el("thead", {}, el("tr", {}, el("th", {}, "Concept"), el("th", {}, "Records"), el("th", {}, "Persons"))),
+        el("tbody", {}, ...d.concepts.map((k) => el("tr", { class: "top-concept" },
+          el("th", {}, k.name, k.concept_id !== null && k.name !== String(k.concept_id) ? el("small", { class: "mono" }, " " + k.concept_id) : ""),
+          el("td", { class: "num" }, fmt.format(k.records)), el("td", { class: "num" }, fmt.format(k.persons)))))))));
+    body.replaceChildren(el("div", { class: "char-row" }, people, tables), tops);
+  }
+
   function days() { return $("days").value; }
 
   async function refresh() {
@@ -165,6 +258,8 @@
       getJSON("/api/summary?days=" + days()).then(renderSummary),
       getJSON("/api/admissions?days=" + days()).then(renderChart),
       getJSON("/api/pipeline").then(renderPipeline),
+      getJSON("/api/data-quality").then(renderDataQuality),
+      getJSON("/api/characterization").then(renderCharacterization),
     ]);
     const errors = results.filter((r) => r.status === "rejected").map((r) => r.reason.message);
     const status = $("status");
