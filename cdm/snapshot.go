@@ -25,7 +25,30 @@ type Snapshot struct {
 	SourceLSN  string               `json:"source_lsn,omitempty"` // bronze position the build read up to
 	SourceRows int64                `json:"source_rows"`          // bronze changes the build read
 	Tables     map[string]TableFile `json:"tables"`
-	Dir        string               `json:"-"`
+	// State holds the build's replay state beside the tables: each source
+	// table's current rows, which the next build starts from instead of
+	// replaying all of bronze. It is never served to readers.
+	State map[string]TableFile `json:"state,omitempty"`
+	// Sources records each bronze source as the build read it, so that the
+	// next build can tell whether bronze only grew since (see transform).
+	Sources map[string]SourceMark `json:"sources,omitempty"`
+	Dir     string                `json:"-"`
+}
+
+// SourceMark is what a build saw of one bronze source: how many changes it
+// held and where its initial snapshot began.
+type SourceMark struct {
+	Rows             int64  `json:"rows"`
+	SnapshotPosition string `json:"snapshot_position,omitempty"`
+}
+
+// StatePath returns the absolute path of a replay-state file.
+func (s Snapshot) StatePath(name string) (string, bool) {
+	tf, ok := s.State[name]
+	if !ok {
+		return "", false
+	}
+	return filepath.Join(s.Dir, tf.File), true
 }
 
 // TableFile is one table's Parquet file within a snapshot.
@@ -177,9 +200,11 @@ func (s *Store) Publish(staged string, snap Snapshot) (Snapshot, error) {
 	if snap.ID == "" {
 		snap.ID = fmt.Sprintf("%08d-%s", snap.Seq, snap.Created.UTC().Format("20060102T150405Z"))
 	}
-	for name, tf := range snap.Tables {
-		if err := fsutil.SyncFile(filepath.Join(staged, tf.File)); err != nil {
-			return Snapshot{}, fmt.Errorf("cdm: publish %s: %w", name, err)
+	for _, files := range []map[string]TableFile{snap.Tables, snap.State} {
+		for name, tf := range files {
+			if err := fsutil.SyncFile(filepath.Join(staged, tf.File)); err != nil {
+				return Snapshot{}, fmt.Errorf("cdm: publish %s: %w", name, err)
+			}
 		}
 	}
 	meta, err := json.MarshalIndent(snap, "", "  ")

@@ -8,12 +8,16 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/cdw-dev/cdw/cdm"
+	"github.com/cdw-dev/cdw/cdm/achilles"
+	"github.com/cdw-dev/cdw/cdm/dq"
 	"github.com/cdw-dev/cdw/ingest/bronze"
 )
 
@@ -31,13 +35,23 @@ type Options struct {
 	// load writes). When it has none, the build uses the starter vocabulary
 	// cdw ships.
 	VocabDir string
+	// Full replays all of bronze even when the current snapshot's replay
+	// state would let the build read only what is new (see state.go).
+	Full bool
 	// Keep is how many snapshots to keep (default 5).
 	Keep int
 	// Now gives the build date (open visits end on it); default time.Now.
-	Now         func() time.Time
-	Threads     int
-	MemoryLimit string
-	Logger      *slog.Logger
+	Now func() time.Time
+	// SourceName is CDM_SOURCE.cdm_source_name (default DefaultSourceName).
+	SourceName string
+	// CDMHolder is CDM_SOURCE.cdm_holder (default DefaultCDMHolder).
+	CDMHolder string
+	// DQThresholds overrides the data-quality checks' thresholds (percent
+	// of violating rows), by check name or check id (see dq.Options).
+	DQThresholds map[string]float64
+	Threads      int
+	MemoryLimit  string
+	Logger       *slog.Logger
 }
 
 func (o *Options) validate() error {
@@ -53,15 +67,28 @@ func (o *Options) validate() error {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.SourceName == "" {
+		o.SourceName = DefaultSourceName
+	}
+	if o.CDMHolder == "" {
+		o.CDMHolder = DefaultCDMHolder
+	}
 	return nil
 }
 
 // Result describes one build.
 type Result struct {
 	Snapshot    cdm.Snapshot
-	Rows        map[string]int64 // rows per OMOP table
+	Rows        map[string]int64 // rows per published table: the 39 OMOP tables, the quarantine, the id map and dq_results
 	Quarantined int64            // source rows that could not be mapped
+	Unmapped    int64            // records whose source code got concept 0 (see UnmappedTable)
 	Duration    time.Duration
+	// Replay says how bronze was replayed: in full (and why) or
+	// incrementally from which snapshot.
+	Replay string
+	// DQChecks and DQFailed count the data-quality checks run on the
+	// build and those above their threshold (see the dq_results table).
+	DQChecks, DQFailed int
 }
 
 // Build replays bronze, maps it onto the OMOP tables and publishes the result
@@ -86,13 +113,8 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 		return Result{}, fmt.Errorf("transform: %w", err)
 	}
 	defer conn.Close()
-	if err := loadSources(ctx, conn, set); err != nil {
-		return Result{}, err
-	}
-	if err := loadFHIR(ctx, conn, set, opts.Store); err != nil {
-		return Result{}, err
-	}
-	if err := loadCodeMap(ctx, conn, opts.VocabDir); err != nil {
+	plan, replay, err := load(ctx, conn, set, opts)
+	if err != nil {
 		return Result{}, err
 	}
 	staged, err := opts.Store.Stage()
@@ -100,23 +122,61 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 		return Result{}, err
 	}
 	defer os.RemoveAll(staged) // a no-op once published (renamed away)
-	res, err := mapAndWrite(ctx, conn, staged, opts.Now().UTC().Format("2006-01-02"))
+	meta, err := nextSnapshot(opts.Store, set)
 	if err != nil {
 		return Result{}, err
 	}
-	snap, err := opts.Store.Publish(staged, cdm.Snapshot{SourceLSN: set.Position(), SourceRows: set.Rows(), Tables: res.tables})
+	info := buildInfo{buildDate: opts.Now(), started: start, snapshot: meta, lastCommit: set.LastCommit(),
+		sourceName: opts.SourceName, holder: opts.CDMHolder}
+	res, err := mapAndWrite(ctx, conn, staged, info, dq.Options{Now: info.buildDate, Thresholds: opts.DQThresholds})
+	if err != nil {
+		return Result{}, err
+	}
+	meta.Tables = res.tables
+	if meta.State, err = writeState(ctx, conn, staged, plan, replay); err != nil {
+		return Result{}, err
+	}
+	meta.Sources = sourceMarks(set)
+	snap, err := opts.Store.Publish(staged, meta)
 	if err != nil {
 		return Result{}, err
 	}
 	if err := opts.Store.Prune(opts.Keep); err != nil {
 		opts.Logger.Warn("pruning old snapshots failed", "err", err)
 	}
-	out := Result{Snapshot: snap, Rows: map[string]int64{}, Quarantined: res.quarantined, Duration: time.Since(start)}
+	out := Result{Snapshot: snap, Rows: map[string]int64{}, Quarantined: res.quarantined, Unmapped: res.unmapped,
+		Duration: time.Since(start), Replay: replaySummary(plan, replay), DQChecks: res.dq.Checks, DQFailed: res.dq.Failed}
 	for name, tf := range snap.Tables {
 		out.Rows[name] = tf.Rows
 	}
-	opts.Logger.Info("CDM snapshot published", "snapshot", snap.ID, "source_position", set.Position(), "quarantined", res.quarantined, "took", out.Duration)
+	opts.Logger.Info("CDM snapshot published", "snapshot", snap.ID, "source_position", set.Position(), "replay", out.Replay,
+		"quarantined", res.quarantined, "unmapped_records", res.unmapped,
+		"dq_checks", res.dq.Checks, "dq_failed", res.dq.Failed, "dq_took", res.dq.Duration, "took", out.Duration)
 	return out, nil
+}
+
+// load replays bronze onto conn (the EMR tables incrementally when the
+// plan allows, FHIR and HL7 in full) and makes the vocabulary and the code
+// map available.
+func load(ctx context.Context, conn *sql.Conn, set bronze.Set, opts Options) (replayPlan, replayed, error) {
+	plan, err := planReplay(opts.Store, set, opts.Full)
+	if err != nil {
+		return replayPlan{}, nil, err
+	}
+	replay, err := loadSources(ctx, conn, set, plan)
+	if err != nil {
+		return replayPlan{}, nil, err
+	}
+	if err := loadFHIR(ctx, conn, set, opts.Store); err != nil {
+		return replayPlan{}, nil, err
+	}
+	if err := loadHL7(ctx, conn, set); err != nil {
+		return replayPlan{}, nil, err
+	}
+	if err := loadCodeMap(ctx, conn, opts.VocabDir); err != nil {
+		return replayPlan{}, nil, err
+	}
+	return plan, replay, nil
 }
 
 // UpToDate reports whether the current snapshot already reflects everything
@@ -158,75 +218,242 @@ func openDuckDB(opts Options) (*sql.DB, error) {
 	return db, nil
 }
 
-func loadSources(ctx context.Context, conn *sql.Conn, set bronze.Set) error {
-	for _, t := range emrTables {
-		if _, err := conn.ExecContext(ctx, currentStateSQL(t, set.Paths(t.name))); err != nil {
-			return fmt.Errorf("transform: replay bronze table %s: %w", t.name, err)
-		}
-	}
-	return nil
-}
-
 type written struct {
 	tables      map[string]cdm.TableFile
 	quarantined int64
+	unmapped    int64
+	dq          dq.Summary
 }
 
-// mapAndWrite creates the OMOP tables from OHDSI's DDL, fills them, and
-// writes each, plus the quarantine, as Parquet into dir.
-func mapAndWrite(ctx context.Context, conn *sql.Conn, dir, buildDate string) (written, error) {
-	ddl, err := cdm.DDL("", OMOPTables()...)
+// nextSnapshot returns the sequence number, creation time and id the
+// snapshot being built will be published under (METADATA records them),
+// with the bronze position and row count it reflects.
+func nextSnapshot(store *cdm.Store, set bronze.Set) (cdm.Snapshot, error) {
+	seq, err := store.NextSeq()
+	if err != nil {
+		return cdm.Snapshot{}, err
+	}
+	created := time.Now().UTC()
+	return cdm.Snapshot{ID: fmt.Sprintf("%08d-%s", seq, created.Format("20060102T150405Z")), Seq: seq, Created: created,
+		SourceLSN: set.Position(), SourceRows: set.Rows()}, nil
+}
+
+// mapAndWrite creates every OMOP table not yet on conn from OHDSI's DDL,
+// fills them, counts the unmapped codes, describes the build in CDM_SOURCE
+// and METADATA, runs the data-quality checks and the characterization, and
+// writes all 39 tables and the build's own tables as Parquet into dir.
+func mapAndWrite(ctx context.Context, conn *sql.Conn, dir string, info buildInfo, dqOpts dq.Options) (written, error) {
+	if err := createMissingTables(ctx, conn); err != nil {
+		return written{}, err
+	}
+	if err := runMappings(ctx, conn, info.buildDate.UTC().Format("2006-01-02")); err != nil {
+		return written{}, err
+	}
+	unmapped, err := countUnmapped(ctx, conn)
 	if err != nil {
 		return written{}, err
 	}
-	if _, err := conn.ExecContext(ctx, ddl); err != nil {
-		return written{}, fmt.Errorf("transform: create OMOP tables: %w", err)
+	if err := describeBuild(ctx, conn, info); err != nil {
+		return written{}, err
 	}
+	sum, err := dq.Run(ctx, conn, dqOpts)
+	if err != nil {
+		return written{}, fmt.Errorf("transform: data-quality checks: %w", err)
+	}
+	if err := describeDQ(ctx, conn, info.buildDate, sum.Checks, sum.Failed); err != nil {
+		return written{}, err
+	}
+	if _, err := achilles.Run(ctx, conn, achilles.Options{}); err != nil {
+		return written{}, fmt.Errorf("transform: characterization: %w", err)
+	}
+	tables, err := writeTables(ctx, conn, dir)
+	if err != nil {
+		return written{}, err
+	}
+	return written{tables: tables, quarantined: tables[QuarantineTable].Rows, unmapped: unmapped, dq: sum}, nil
+}
+
+// runMappings fills the OMOP tables: the EMR's mappings in dependency order,
+// each followed by the FHIR and HL7 mappings of the same table, then the
+// clinical, HL7, FHIR-only and era mappings. Rows a mapping cannot map go to
+// QuarantineTable.
+func runMappings(ctx context.Context, conn *sql.Conn, buildDate string) error {
 	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE "+QuarantineTable+" (source_table VARCHAR, source_key VARCHAR, reason VARCHAR)"); err != nil {
-		return written{}, fmt.Errorf("transform: %w", err)
+		return fmt.Errorf("transform: %w", err)
 	}
+	var steps []mapping
 	for _, mp := range mappings {
-		steps := []mapping{mp}
+		steps = append(steps, mp)
 		if fm, ok := fhirMappings[mp.table]; ok {
 			steps = append(steps, fm)
 		}
-		for _, st := range steps {
-			if _, err := conn.ExecContext(ctx, strings.ReplaceAll(st.insert, "%[1]s", buildDate)); err != nil {
-				return written{}, fmt.Errorf("transform: fill %s: %w", st.table, err)
-			}
-			if st.quarantine != "" {
-				if _, err := conn.ExecContext(ctx, "INSERT INTO "+QuarantineTable+" "+st.quarantine); err != nil {
-					return written{}, fmt.Errorf("transform: quarantine for %s: %w", st.table, err)
-				}
-			}
+		if hm, ok := hl7Attached[mp.table]; ok {
+			steps = append(steps, hm)
 		}
 	}
-	for _, st := range append(append(append([]mapping(nil), clinicalMappings...), fhirOnlyMappings...), eraMappings...) {
+	steps = slices.Concat(steps, clinicalMappings, hl7Mappings, fhirOnlyMappings, eraMappings)
+	for _, st := range steps {
 		if _, err := conn.ExecContext(ctx, strings.ReplaceAll(st.insert, "%[1]s", buildDate)); err != nil {
-			return written{}, fmt.Errorf("transform: fill %s: %w", st.table, err)
+			return fmt.Errorf("transform: fill %s: %w", st.table, err)
 		}
 		if st.quarantine == "" {
 			continue
 		}
 		if _, err := conn.ExecContext(ctx, "INSERT INTO "+QuarantineTable+" "+st.quarantine); err != nil {
-			return written{}, fmt.Errorf("transform: quarantine for %s: %w", st.table, err)
+			return fmt.Errorf("transform: quarantine for %s: %w", st.table, err)
 		}
 	}
-	out := written{tables: map[string]cdm.TableFile{}}
-	for _, name := range append(OMOPTables(), QuarantineTable, IDMapTable) {
-		file := name + ".parquet"
-		q := fmt.Sprintf("COPY (SELECT * FROM %s ORDER BY 1) TO %s (FORMAT parquet, COMPRESSION zstd)", ident(name), quote(filepath.Join(dir, file)))
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			return written{}, fmt.Errorf("transform: write %s: %w", name, err)
+	return nil
+}
+
+// vocabularyTables are the OMOP vocabulary tables: Athena's, written in
+// the order their source holds them rather than sorted by their first column.
+var vocabularyTables = map[string]bool{"concept": true, "vocabulary": true, "domain": true, "concept_class": true,
+	"concept_relationship": true, "relationship": true, "concept_synonym": true, "concept_ancestor": true,
+	"source_to_concept_map": true, "drug_strength": true}
+
+// createMissingTables creates, from OHDSI's DDL, every OMOP table that is
+// neither a table nor a view on conn yet (the vocabulary tables usually are,
+// see loadCodeMap).
+func createMissingTables(ctx context.Context, conn *sql.Conn) error {
+	present, err := relations(ctx, conn)
+	if err != nil {
+		return err
+	}
+	var missing []string
+	for _, t := range cdm.Tables() {
+		if _, ok := present[t.Name]; !ok {
+			missing = append(missing, t.Name)
 		}
-		var n int64
-		if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+ident(name)).Scan(&n); err != nil {
-			return written{}, fmt.Errorf("transform: count %s: %w", name, err)
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	ddl, err := cdm.DDL("", missing...)
+	if err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, ddl); err != nil {
+		return fmt.Errorf("transform: create OMOP tables %s: %w", strings.Join(missing, ", "), err)
+	}
+	return nil
+}
+
+// relation is a table or view on the connection.
+type relation struct {
+	columns []cdm.Column // name and DuckDB type (Type holds what DuckDB reports)
+	viewSQL string       // the view's definition; empty for a table
+}
+
+// relations returns the tables and views on conn by lower-case name, with
+// their columns in order; of two with one name, the one an unqualified
+// name resolves to (temporary first).
+func relations(ctx context.Context, conn *sql.Conn) (map[string]*relation, error) {
+	rows, err := conn.QueryContext(ctx, `SELECT c.database_name || '.' || c.schema_name, lower(c.table_name), lower(c.column_name), c.data_type, v.sql
+FROM duckdb_columns() c
+LEFT JOIN duckdb_views() v ON v.database_name = c.database_name AND v.schema_name = c.schema_name AND v.view_name = c.table_name
+WHERE NOT c.internal
+ORDER BY c.database_name = 'temp' DESC, c.database_name, c.schema_name, c.table_name, c.column_index`)
+	if err != nil {
+		return nil, fmt.Errorf("transform: list tables: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]*relation{}
+	schemaOf := map[string]string{}
+	for rows.Next() {
+		var schema, table, col, typ string
+		var view sql.NullString
+		if err := rows.Scan(&schema, &table, &col, &typ, &view); err != nil {
+			return nil, fmt.Errorf("transform: list tables: %w", err)
 		}
-		out.tables[name] = cdm.TableFile{File: file, Rows: n}
-		if name == QuarantineTable {
-			out.quarantined = n
+		if s, ok := schemaOf[table]; ok && s != schema {
+			continue
 		}
+		schemaOf[table] = schema
+		r := out[table]
+		if r == nil {
+			r = &relation{viewSQL: view.String}
+			out[table] = r
+		}
+		r.columns = append(r.columns, cdm.Column{Name: col, Type: typ})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("transform: list tables: %w", err)
 	}
 	return out, nil
+}
+
+// parquetViewRe matches a view that is nothing but one Parquet file, as
+// loadCodeMap creates over the vocabulary directory.
+var parquetViewRe = regexp.MustCompile(`(?is)^\s*CREATE\s+(?:OR\s+REPLACE\s+)?VIEW\s+\S+\s+AS\s+SELECT\s+\*\s+FROM\s+read_parquet\('((?:[^']|'')*)'\)\s*;?\s*$`)
+
+// writeTables writes every OMOP table, the quarantine, the id map and the
+// data-quality results as Parquet into dir and returns them with their row
+// counts. An OMOP table keeps exactly the DDL's column types (a column of
+// another type, as a view may have, is cast). A view straight over one
+// Parquet file of the DDL's types (an immutable vocabulary file) is
+// hard-linked rather than copied when dir is on the same file system.
+func writeTables(ctx context.Context, conn *sql.Conn, dir string) (map[string]cdm.TableFile, error) {
+	rels, err := relations(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]cdm.TableFile{}
+	var names []string
+	for _, t := range cdm.Tables() {
+		names = append(names, t.Name)
+	}
+	for _, name := range slices.Concat(names, []string{QuarantineTable, IDMapTable, UnmappedTable, dq.ResultsTable}, achilles.Tables()) {
+		file := name + ".parquet"
+		dst := filepath.Join(dir, file)
+		rel := rels[name]
+		if rel == nil {
+			return nil, fmt.Errorf("transform: write %s: no such table on the connection", name)
+		}
+		sel, order, exact := "*", " ORDER BY 1", true
+		if t, ok := cdm.Lookup(name); ok {
+			if sel, exact, err = ddlSelect(t, rel); err != nil {
+				return nil, err
+			}
+			if vocabularyTables[name] {
+				order = ""
+			}
+		}
+		counted := ident(name)
+		if m := parquetViewRe.FindStringSubmatch(rel.viewSQL); m != nil && exact && os.Link(strings.ReplaceAll(m[1], "''", "'"), dst) == nil {
+			counted = "read_parquet(" + quote(dst) + ")"
+		} else {
+			q := fmt.Sprintf("COPY (SELECT %s FROM %s%s) TO %s (FORMAT parquet, COMPRESSION zstd)", sel, ident(name), order, quote(dst))
+			if _, err := conn.ExecContext(ctx, q); err != nil {
+				return nil, fmt.Errorf("transform: write %s: %w", name, err)
+			}
+		}
+		var n int64
+		if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+counted).Scan(&n); err != nil {
+			return nil, fmt.Errorf("transform: count %s: %w", name, err)
+		}
+		out[name] = cdm.TableFile{File: file, Rows: n}
+	}
+	return out, nil
+}
+
+// ddlSelect returns the select list that gives rel the columns of t with
+// the DDL's types, and whether rel has them already (the list is then *).
+func ddlSelect(t cdm.Table, rel *relation) (string, bool, error) {
+	exact := len(rel.columns) == len(t.Columns)
+	cols := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		got, ok := cdm.Table{Columns: rel.columns}.Column(c.Name)
+		if !ok {
+			return "", false, fmt.Errorf("transform: write %s: the table on the connection has no column %s", t.Name, c.Name)
+		}
+		if exact && (rel.columns[i].Name != c.Name || !strings.EqualFold(got.Type, c.DuckDBType())) {
+			exact = false
+		}
+		cols[i] = fmt.Sprintf("CAST(%s AS %s) AS %s", ident(c.Name), c.DuckDBType(), ident(c.Name))
+	}
+	if exact {
+		return "*", true, nil
+	}
+	return strings.Join(cols, ", "), false, nil
 }

@@ -47,6 +47,9 @@ func fhirView(typ string) string { return "fhir_" + strings.ToLower(typ) }
 // bronze files (see liveChanges) into its current resources: the latest
 // version per id, unless the latest change deleted it. A resource is replaced whole, never merged.
 func fhirStateSQL(typ string, files []string) string {
+	if len(files) == 0 {
+		return fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s (_key VARCHAR, id VARCHAR, res JSON)", fhirView(typ))
+	}
 	return fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
 %s,
 latest AS (SELECT key, arg_max(op, ord) AS last_op, arg_max(data, ord) AS data FROM live GROUP BY key)

@@ -1,6 +1,9 @@
 package transform
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // mapping fills one OMOP table from the current source state. Rows that
 // cannot be mapped (no person, no start date) are not inserted; quarantine
@@ -11,9 +14,10 @@ type mapping struct {
 	quarantine string // SELECT source_table, source_key, reason ...
 }
 
-// mappings is in dependency order; every id is the source row's own id, so
+// mappings is in dependency order; every id is the source row's own id
+// (diagnoses routed out of CONDITION_OCCURRENCE: an id from the id map), so
 // the same source row always gets the same OMOP id.
-var mappings = []mapping{
+var mappings = slices.Concat([]mapping{
 	{table: "location", insert: `
 INSERT INTO location (location_id, address_1, city, zip, county, location_source_value, country_source_value)
 SELECT patient_id, left(address, 50), left(city, 50), left(postcode, 9), left(province, 20),
@@ -53,17 +57,7 @@ WHERE r.admit_time IS NULL OR p.person_id IS NULL`},
 INSERT INTO observation_period
 SELECT person_id, person_id, min(visit_start_date), max(visit_end_date), 32817
 FROM visit_occurrence GROUP BY person_id`},
-	{table: "condition_occurrence", insert: `
-INSERT INTO condition_occurrence
-SELECT d.diag_id, v.person_id, 0, coalesce(d.diag_time, v.visit_start_datetime)::DATE, coalesce(d.diag_time, v.visit_start_datetime),
-       NULL, NULL, 32817,
-       CASE WHEN d.is_main THEN 32902 ELSE 32908 END, NULL, d.doctor_id, d.reg_id, NULL,
-       left(d.icd10, 50), 0, CASE WHEN d.is_main THEN 'main' ELSE 'secondary' END
-FROM src_diagnosis d JOIN visit_occurrence v ON v.visit_occurrence_id = d.reg_id
-WHERE d.icd10 IS NOT NULL`,
-		quarantine: `SELECT 'emr.diagnosis', d._key, CASE WHEN d.icd10 IS NULL THEN 'no ICD-10 code' ELSE 'registration ' || coalesce(d.reg_id::VARCHAR, 'NULL') || ' is not in VISIT_OCCURRENCE' END
-FROM src_diagnosis d LEFT JOIN visit_occurrence v ON v.visit_occurrence_id = d.reg_id
-WHERE d.icd10 IS NULL OR v.visit_occurrence_id IS NULL`},
+}, diagnosisMappings, []mapping{
 	{table: "note", insert: `
 INSERT INTO note
 SELECT n.note_id, v.person_id, n.written_at::DATE, n.written_at, 32817, 0, left(n.title, 250), n.body,
@@ -74,7 +68,7 @@ WHERE n.written_at IS NOT NULL AND n.body IS NOT NULL`,
 		quarantine: `SELECT 'emr.clinical_note', n._key, CASE WHEN n.written_at IS NULL THEN 'no note time' WHEN n.body IS NULL THEN 'no note text' ELSE 'registration ' || coalesce(n.reg_id::VARCHAR, 'NULL') || ' is not in VISIT_OCCURRENCE' END
 FROM src_clinical_note n LEFT JOIN visit_occurrence v ON v.visit_occurrence_id = n.reg_id
 WHERE n.written_at IS NULL OR n.body IS NULL OR v.visit_occurrence_id IS NULL`},
-}
+})
 
 func genderConcept(col string) string {
 	return fmt.Sprintf("CASE %s WHEN 'M' THEN 8507 WHEN 'F' THEN 8532 ELSE 0 END", col)

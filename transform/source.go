@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -67,7 +68,11 @@ var emrTables = []sourceTable{
 // NULL, because json_exists and json_extract raise an error on it and one
 // such row must not fail the whole build; live holds the changes after the
 // last truncate, which hides every earlier one.
-func liveChanges(files []string) string {
+func liveChanges(files []string) string { return liveChangesAfter(files, "") }
+
+// liveChangesAfter is liveChanges for the changes after ord after (all of
+// them when after is ""); cut then holds the last truncate's ord, or -1.
+func liveChangesAfter(files []string, after string) string {
 	src := "SELECT * FROM (VALUES (0::BIGINT, 0::BIGINT, '', '', '')) v(lsn, seq, op, key, data) WHERE false"
 	if len(files) > 0 {
 		quoted := make([]string, len(files))
@@ -76,28 +81,93 @@ func liveChanges(files []string) string {
 		}
 		src = fmt.Sprintf("SELECT lsn, seq, op, key, data FROM read_parquet([%s])", strings.Join(quoted, ", "))
 	}
-	return `WITH ev AS (SELECT lsn::HUGEINT * 4294967296 + seq AS ord, op, key, CASE WHEN json_valid(data) THEN data END AS data FROM (` + src + `)),
+	where := ""
+	if after != "" {
+		where = " WHERE ord > " + after
+	}
+	return `WITH ev AS (SELECT * FROM (SELECT lsn::HUGEINT * 4294967296 + seq AS ord, op, key, CASE WHEN json_valid(data) THEN data END AS data FROM (` + src + `))` + where + `),
 cut AS (SELECT coalesce(max(ord), -1) AS ord FROM ev WHERE op = 't'),
 live AS (SELECT ev.* FROM ev, cut WHERE ev.op <> 't' AND ev.ord > cut.ord)`
 }
 
 // currentStateSQL builds the statement that replays a table's bronze files
 // into its current rows (see liveChanges): the latest change per key
-// decides whether the row exists; each column takes its value from the
-// latest change that carried it, so an update that omitted an unchanged
-// TOASTed column keeps the earlier value.
+// decides whether the row exists and gives every column it carries; a
+// column the latest change omitted (an update that left out an unchanged
+// TOASTed value) takes its value from the latest change that carried it,
+// while one set to null is NULL (an update whose data is not JSON carries
+// no column at all). Each change's JSON is parsed once into a struct of
+// every column, and an update's once more for its keys; only keys whose
+// latest update omitted a column are aggregated column by column. The rows
+// carry _ord, the ord of their latest change.
 func currentStateSQL(t sourceTable, files []string) string {
-	var agg, sel strings.Builder
-	for _, c := range t.columns {
-		path := quote("$." + c.name)
-		fmt.Fprintf(&agg, ",\n  arg_max(json_extract(data, %s), ord) FILTER (WHERE json_exists(data, %s)) AS %s", path, path, ident(c.name))
-		fmt.Fprintf(&sel, ", TRY_CAST(%s ->> '$' AS %s) AS %s", ident(c.name), c.typ, ident(c.name))
+	if len(files) == 0 {
+		return emptyStateSQL(t)
 	}
-	return fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
-%s,
-latest AS (SELECT key, arg_max(op, ord) AS last_op%s
-  FROM live GROUP BY key)
-SELECT key AS _key%s FROM latest WHERE last_op <> 'd'`, t.view, liveChanges(files), agg.String(), sel.String())
+	return replaySQL(t, files, "", "")
+}
+
+// replaySQL replays files onto nothing (prev "") or, incrementally, onto
+// the state a previous build kept in the Parquet file prev: only the
+// changes after its last ord (after) are read; a key they touch is
+// replayed from its previous row (as a change at its _ord) and theirs; every
+// other row is kept as it was, unless they hold a truncate.
+func replaySQL(t sourceTable, files []string, prev, after string) string {
+	var shape, names, fill, pick, sel, asText, cols strings.Builder
+	for i, c := range t.columns {
+		if i > 0 {
+			shape.WriteString(",")
+			names.WriteString(",")
+			asText.WriteString(", ")
+		}
+		name, _ := json.Marshal(c.name)
+		fmt.Fprintf(&shape, "%s:\"VARCHAR\"", name)
+		names.WriteString(quote(c.name))
+		col, lit := ident(c.name), quote(c.name)
+		fmt.Fprintf(&fill, ",\n  arg_max_null(p.r.%[1]s, p.ord) FILTER (WHERE p.k IS NULL OR list_contains(p.k, %[2]s)) AS %[1]s", col, lit)
+		fmt.Fprintf(&pick, ", CASE WHEN l.k IS NULL OR list_contains(l.k, %[2]s) THEN l.r.%[1]s ELSE f.%[1]s END AS %[1]s", col, lit)
+		fmt.Fprintf(&sel, ", TRY_CAST(%[1]s AS %[2]s) AS %[1]s", col, c.typ)
+		fmt.Fprintf(&asText, "%s: p.%s::VARCHAR", lit, col)
+		fmt.Fprintf(&cols, ", %s", col)
+	}
+	prevRows, keep := "", ""
+	if prev != "" {
+		prevRows = fmt.Sprintf(`,
+prev AS (SELECT * FROM read_parquet(%[1]s) WHERE (SELECT ord FROM cut) < 0),
+touched AS (SELECT DISTINCT key FROM live)`, quote(prev))
+		keep = fmt.Sprintf(`
+UNION ALL
+SELECT _key, _ord%s FROM prev p WHERE NOT EXISTS (SELECT 1 FROM touched WHERE touched.key = p._key)`, cols.String())
+	}
+	parsed := fmt.Sprintf("SELECT key, ord, op, json_transform(data, %s) AS r, CASE WHEN op = 'u' THEN coalesce(json_keys(data), []::VARCHAR[]) END AS k FROM live",
+		quote("{"+shape.String()+"}"))
+	if prev != "" {
+		parsed += fmt.Sprintf(`
+  UNION ALL
+  SELECT p._key, p._ord::HUGEINT, 'r', {%s}, NULL FROM prev p SEMI JOIN touched ON touched.key = p._key`, asText.String())
+	}
+	return fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %[1]s AS
+%[2]s%[3]s,
+parsed AS (%[4]s),
+latest AS (SELECT key, arg_max(op, ord) AS last_op, max(ord) AS ord, arg_max_null(r, ord) AS r, arg_max_null(k, ord) AS k FROM parsed GROUP BY key),
+partial AS (SELECT key FROM latest WHERE last_op <> 'd' AND k IS NOT NULL AND NOT list_has_all(k, [%[5]s])),
+filled AS (SELECT p.key%[6]s
+  FROM parsed p SEMI JOIN partial USING (key) GROUP BY p.key),
+cur AS (SELECT l.key, l.ord%[7]s FROM latest l LEFT JOIN filled f USING (key) WHERE l.last_op <> 'd')
+SELECT key AS _key, ord::DECIMAL(38,0) AS _ord%[8]s FROM cur%[9]s`,
+		t.view, liveChangesAfter(files, after), prevRows, parsed, names.String(), fill.String(), pick.String(), sel.String(), keep)
+}
+
+// emptyStateSQL creates a table's current state when bronze has none of
+// it: no rows, the same columns (cheaper than replaying nothing).
+func emptyStateSQL(t sourceTable) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "CREATE OR REPLACE TEMP TABLE %s (_key VARCHAR, _ord DECIMAL(38,0)", t.view)
+	for _, c := range t.columns {
+		fmt.Fprintf(&b, ", %s %s", ident(c.name), c.typ)
+	}
+	b.WriteString(")")
+	return b.String()
 }
 
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

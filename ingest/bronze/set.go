@@ -78,6 +78,20 @@ func (s Set) Paths(table string) []string {
 	return out
 }
 
+// PathsFrom returns the absolute paths of the files for table that may hold
+// a change at or after lsn: those whose highest LSN is at least lsn.
+func (s Set) PathsFrom(table string, lsn int64) []string {
+	var out []string
+	for _, n := range s.Names() {
+		for _, f := range s.Sources[n].Files {
+			if f.Table == table && f.MaxLSN >= lsn {
+				out = append(out, filepath.Join(s.Dir(n), f.Path))
+			}
+		}
+	}
+	return out
+}
+
 // Position combines every source's position into one comparable string,
 // "name=position" per source in name order.
 func (s Set) Position() string {

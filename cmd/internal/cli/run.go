@@ -136,16 +136,18 @@ func exportHospital(ctx context.Context, src *pipeline.Source, fhirDir, hl7File 
 
 func buildFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) error {
 	var keep int
-	fs.IntVar(&keep, "keep", 5, "snapshots to keep")
+	fs.IntVar(&keep, "keep", 5, "snapshots to keep (older ones are removed; cdw sql --snapshot ID reads a kept one)")
+	full := fs.Bool("full", false, "replay all of bronze, even when the current snapshot lets the build read only what is new")
 	return func(ctx context.Context, args []string) error {
 		if err := needArgs(args, 0, "no arguments"); err != nil {
 			return err
 		}
-		res, err := transform.Build(ctx, transform.Options{BronzeDir: c.layout().Bronze(), Store: c.layout().Store(), VocabDir: c.layout().Vocab(), Keep: keep, Logger: c.logger})
+		res, err := transform.Build(ctx, transform.Options{BronzeDir: c.layout().Bronze(), Store: c.layout().Store(), VocabDir: c.layout().Vocab(),
+			Keep: keep, Full: *full, Logger: c.logger})
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(c.stdout, "snapshot %s from bronze %s in %s\n", res.Snapshot.ID, res.Snapshot.SourceLSN, res.Duration.Round(time.Millisecond))
+		fmt.Fprintf(c.stdout, "snapshot %s from bronze %s in %s; replay %s\n", res.Snapshot.ID, res.Snapshot.SourceLSN, res.Duration.Round(time.Millisecond), res.Replay)
 		for _, name := range res.Snapshot.TableNames() {
 			fmt.Fprintf(c.stdout, "  %-22s %d rows\n", name, res.Rows[name])
 		}

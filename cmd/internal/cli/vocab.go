@@ -13,14 +13,15 @@ import (
 )
 
 func init() {
-	register(verb{name: "vocab", usage: "load DIR",
-		summary: "manage the OMOP vocabularies: load an OHDSI Athena download into <data>/vocab/",
+	register(verb{name: "vocab", usage: "load DIR | unmapped",
+		summary: "manage the OMOP vocabularies: load an OHDSI Athena download into <data>/vocab/; list the unmapped source codes",
 		flags:   vocabFlags})
 }
 
 // vocabCommands are the `cdw vocab` sub-commands.
 var vocabCommands = []subcommand{
 	{"load", "load an unpacked OHDSI Athena download (CONCEPT.csv, ...) into <data>/vocab/ as Parquet", vocabLoadFlags},
+	{"unmapped", "list the current snapshot's most frequent source codes that map to no concept", vocabUnmappedFlags},
 }
 
 // vocabFlags dispatches to the sub-command named by the first argument.
@@ -29,7 +30,7 @@ func vocabFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) err
 		if len(args) == 0 {
 			fmt.Fprintln(c.stderr, "Usage: cdw vocab SUB-COMMAND [flags] [args]\n\nSub-commands:")
 			for _, d := range vocabCommands {
-				fmt.Fprintf(c.stderr, "  %-6s %s\n", d.name, d.summary)
+				fmt.Fprintf(c.stderr, "  %-8s %s\n", d.name, d.summary)
 			}
 			return usageError{"want a sub-command: " + strings.Join(subcommandNames(vocabCommands), ", ")}
 		}

@@ -102,23 +102,30 @@ func cdmQuery(t *testing.T, layout pipeline.Layout, q string, dest ...any) {
 
 func cdmCounts(t *testing.T, layout pipeline.Layout) counts {
 	var c counts
-	cdmQuery(t, layout, `SELECT (SELECT count(*) FROM person), (SELECT count(*) FROM visit_occurrence),
-		(SELECT count(*) FROM condition_occurrence), (SELECT count(*) FROM note)`, &c.Persons, &c.Visits, &c.Conditions, &c.Notes)
+	cdmQuery(t, layout, `WITH `+cdmDiagnoses+` SELECT (SELECT count(*) FROM person), (SELECT count(*) FROM visit_occurrence),
+		(SELECT count(*) FROM diagnoses), (SELECT count(*) FROM note)`, &c.Persons, &c.Visits, &c.Conditions, &c.Notes)
 	return c
 }
 
 // contentDigest fingerprints what the CDM must mirror of the source: every
-// patient, registration, diagnosis (with its current code) and note id.
+// patient, registration, diagnosis (with its current code) and note id. A
+// diagnosis whose code maps to a concept of another domain is in that
+// domain's table, under the id cdw_id_map gives it (cdmDiagnoses).
 const (
+	cdmDiagnoses = `diagnoses AS (
+		SELECT condition_occurrence_id::BIGINT AS id, condition_source_value AS code FROM condition_occurrence
+		UNION ALL SELECT m.source_key::BIGINT, o.observation_source_value FROM observation o JOIN cdw_id_map m ON m.kind = 'emr.diagnosis' AND m.id = o.observation_id
+		UNION ALL SELECT m.source_key::BIGINT, x.measurement_source_value FROM measurement x JOIN cdw_id_map m ON m.kind = 'emr.diagnosis' AND m.id = x.measurement_id
+		UNION ALL SELECT m.source_key::BIGINT, p.procedure_source_value FROM procedure_occurrence p JOIN cdw_id_map m ON m.kind = 'emr.diagnosis' AND m.id = p.procedure_occurrence_id)`
 	sourceDigest = `SELECT md5(concat_ws('|',
 		(SELECT string_agg(patient_id::text, ',' ORDER BY patient_id) FROM emr.patient),
 		(SELECT string_agg(reg_id::text, ',' ORDER BY reg_id) FROM emr.registration),
 		(SELECT string_agg(diag_id || ':' || icd10, ',' ORDER BY diag_id) FROM emr.diagnosis),
 		(SELECT string_agg(note_id::text, ',' ORDER BY note_id) FROM emr.clinical_note)))`
-	cdmDigest = `SELECT md5(concat_ws('|',
+	cdmDigest = `WITH ` + cdmDiagnoses + ` SELECT md5(concat_ws('|',
 		(SELECT string_agg(person_id::VARCHAR, ',' ORDER BY person_id) FROM person),
 		(SELECT string_agg(visit_occurrence_id::VARCHAR, ',' ORDER BY visit_occurrence_id) FROM visit_occurrence),
-		(SELECT string_agg(condition_occurrence_id || ':' || condition_source_value, ',' ORDER BY condition_occurrence_id) FROM condition_occurrence),
+		(SELECT string_agg(id || ':' || code, ',' ORDER BY id) FROM diagnoses),
 		(SELECT string_agg(note_id::VARCHAR, ',' ORDER BY note_id) FROM note)))`
 )
 
