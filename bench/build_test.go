@@ -5,10 +5,13 @@ import (
 	"database/sql"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/jackc/pglogrepl"
 
 	"github.com/cdw-dev/cdw/cdm"
 	"github.com/cdw-dev/cdw/hospital"
@@ -25,7 +28,9 @@ import (
 // (target: the build within 2× of it). Bronze is the PostgreSQL door's
 // initial snapshot of a synthetic hospital of -bench.patients patients. It
 // reports the build's rows/s and peak RSS (the whole process, sampled every
-// 20 ms while the build runs).
+// 20 ms while the build runs). Then the live hospital adds about 1% more
+// changes, and an incremental build is timed against a full build of the
+// same bronze (target ≤ 5%).
 func BenchmarkBuild(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		runBuild(b)
@@ -69,6 +74,49 @@ func runBuild(b *testing.B) {
 		rows += n
 	}
 	copyTime := copySnapshot(b, res.Snapshot, b.TempDir())
+	b.Logf("full build phases: %s", phases(res.Phases))
+
+	// About 1% more changes from the live hospital, streamed into bronze;
+	// then an incremental build, and a full build of the same bronze into
+	// a fresh store for comparison.
+	log, err = bronze.Open(filepath.Join(root, ingest.SourcePostgres))
+	if err != nil {
+		b.Fatal(err)
+	}
+	stop, door := runDoor(b, ctx, c, log)
+	live := hospital.NewLive(db, hospital.LiveOptions{Seed: 2})
+	for door.Status().Rows < bronzeRows/100 {
+		if _, err := live.Step(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var end string
+	if err := db.QueryRow(ctx, "SELECT pg_current_wal_lsn()::text").Scan(&end); err != nil {
+		b.Fatal(err)
+	}
+	want, _ := pglogrepl.ParseLSN(end)
+	waitFor(b, func() bool { st := door.Status(); return st.Durable >= want || st.Acked >= want }, 10*time.Minute)
+	stop()
+	changed := log.Manifest().Rows - bronzeRows
+	if err := log.Close(); err != nil {
+		b.Fatal(err)
+	}
+	start = time.Now()
+	inc, err := transform.Build(ctx, transform.Options{BronzeDir: root, Store: store})
+	if err != nil {
+		b.Fatal(err)
+	}
+	incTime := time.Since(start)
+	b.Logf("incremental build phases: %s", phases(inc.Phases))
+	start = time.Now()
+	if _, err := transform.Build(ctx, transform.Options{BronzeDir: root, Store: cdm.NewStore(filepath.Join(root, "fresh"))}); err != nil {
+		b.Fatal(err)
+	}
+	fullTime := time.Since(start)
+	b.ReportMetric(incTime.Seconds()/fullTime.Seconds(), "incremental_to_full")
+	b.Logf("incremental: %d new changes (%.1f%% of bronze), replay %s, in %s; a full build of the same bronze %s: %.2f",
+		changed, 100*float64(changed)/float64(bronzeRows), inc.Replay, incTime.Round(time.Millisecond), fullTime.Round(time.Millisecond),
+		incTime.Seconds()/fullTime.Seconds())
 
 	b.ReportMetric(buildTime.Seconds(), "build_s")
 	b.ReportMetric(copyTime.Seconds(), "copy_s")
@@ -97,4 +145,12 @@ func copySnapshot(b *testing.B, snap cdm.Snapshot, dir string) time.Duration {
 		}
 	}
 	return time.Since(start)
+}
+
+func phases(ps []transform.Phase) string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, fmt.Sprintf("%s %s", p.Name, p.Took.Round(time.Millisecond)))
+	}
+	return strings.Join(out, ", ")
 }

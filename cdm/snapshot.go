@@ -55,6 +55,9 @@ func (s Snapshot) StatePath(name string) (string, bool) {
 type TableFile struct {
 	File string `json:"file"` // relative to the snapshot directory
 	Rows int64  `json:"rows"`
+	// Mark, for a replay-state file, is the (lsn, seq) order of the last
+	// bronze change the build replayed into it, as lsn·2³²+seq in decimal.
+	Mark string `json:"mark,omitempty"`
 }
 
 // Path returns the absolute path of a table's Parquet file in the snapshot.

@@ -83,6 +83,10 @@ type Result struct {
 	Quarantined int64            // source rows that could not be mapped
 	Unmapped    int64            // records whose source code got concept 0 (see UnmappedTable)
 	Duration    time.Duration
+	// Phases is how long each phase of the build took, in order: replay_emr,
+	// replay_fhir_hl7, vocabulary, map, unmapped, dq, achilles, write,
+	// state, publish.
+	Phases []Phase
 	// Replay says how bronze was replayed: in full (and why) or
 	// incrementally from which snapshot.
 	Replay string
@@ -113,7 +117,8 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 		return Result{}, fmt.Errorf("transform: %w", err)
 	}
 	defer conn.Close()
-	plan, replay, err := load(ctx, conn, set, opts)
+	clock := &phaseClock{last: start}
+	plan, replay, err := load(ctx, conn, set, opts, clock)
 	if err != nil {
 		return Result{}, err
 	}
@@ -128,15 +133,16 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 	}
 	info := buildInfo{buildDate: opts.Now(), started: start, snapshot: meta, lastCommit: set.LastCommit(),
 		sourceName: opts.SourceName, holder: opts.CDMHolder}
-	res, err := mapAndWrite(ctx, conn, staged, info, dq.Options{Now: info.buildDate, Thresholds: opts.DQThresholds})
+	res, err := mapAndWrite(ctx, conn, staged, info, dq.Options{Now: info.buildDate, Thresholds: opts.DQThresholds}, clock)
 	if err != nil {
 		return Result{}, err
 	}
 	meta.Tables = res.tables
-	if meta.State, err = writeState(ctx, conn, staged, plan, replay); err != nil {
+	if meta.State, err = writeState(ctx, conn, set, staged, plan, replay); err != nil {
 		return Result{}, err
 	}
 	meta.Sources = sourceMarks(set)
+	clock.done("state")
 	snap, err := opts.Store.Publish(staged, meta)
 	if err != nil {
 		return Result{}, err
@@ -144,8 +150,10 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 	if err := opts.Store.Prune(opts.Keep); err != nil {
 		opts.Logger.Warn("pruning old snapshots failed", "err", err)
 	}
+	clock.done("publish")
 	out := Result{Snapshot: snap, Rows: map[string]int64{}, Quarantined: res.quarantined, Unmapped: res.unmapped,
-		Duration: time.Since(start), Replay: replaySummary(plan, replay), DQChecks: res.dq.Checks, DQFailed: res.dq.Failed}
+		Duration: time.Since(start), Replay: replaySummary(plan, replay), DQChecks: res.dq.Checks, DQFailed: res.dq.Failed,
+		Phases: clock.phases}
 	for name, tf := range snap.Tables {
 		out.Rows[name] = tf.Rows
 	}
@@ -155,10 +163,28 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 	return out, nil
 }
 
+// Phase is one phase of a build and how long it took.
+type Phase struct {
+	Name string
+	Took time.Duration
+}
+
+// phaseClock records the phases of a build as they end.
+type phaseClock struct {
+	last   time.Time
+	phases []Phase
+}
+
+func (c *phaseClock) done(name string) {
+	now := time.Now()
+	c.phases = append(c.phases, Phase{Name: name, Took: now.Sub(c.last)})
+	c.last = now
+}
+
 // load replays bronze onto conn (the EMR tables incrementally when the
 // plan allows, FHIR and HL7 in full) and makes the vocabulary and the code
 // map available.
-func load(ctx context.Context, conn *sql.Conn, set bronze.Set, opts Options) (replayPlan, replayed, error) {
+func load(ctx context.Context, conn *sql.Conn, set bronze.Set, opts Options, clock *phaseClock) (replayPlan, replayed, error) {
 	plan, err := planReplay(opts.Store, set, opts.Full)
 	if err != nil {
 		return replayPlan{}, nil, err
@@ -167,15 +193,18 @@ func load(ctx context.Context, conn *sql.Conn, set bronze.Set, opts Options) (re
 	if err != nil {
 		return replayPlan{}, nil, err
 	}
+	clock.done("replay_emr")
 	if err := loadFHIR(ctx, conn, set, opts.Store); err != nil {
 		return replayPlan{}, nil, err
 	}
 	if err := loadHL7(ctx, conn, set); err != nil {
 		return replayPlan{}, nil, err
 	}
+	clock.done("replay_fhir_hl7")
 	if err := loadCodeMap(ctx, conn, opts.VocabDir); err != nil {
 		return replayPlan{}, nil, err
 	}
+	clock.done("vocabulary")
 	return plan, replay, nil
 }
 
@@ -242,13 +271,14 @@ func nextSnapshot(store *cdm.Store, set bronze.Set) (cdm.Snapshot, error) {
 // fills them, counts the unmapped codes, describes the build in CDM_SOURCE
 // and METADATA, runs the data-quality checks and the characterization, and
 // writes all 39 tables and the build's own tables as Parquet into dir.
-func mapAndWrite(ctx context.Context, conn *sql.Conn, dir string, info buildInfo, dqOpts dq.Options) (written, error) {
+func mapAndWrite(ctx context.Context, conn *sql.Conn, dir string, info buildInfo, dqOpts dq.Options, clock *phaseClock) (written, error) {
 	if err := createMissingTables(ctx, conn); err != nil {
 		return written{}, err
 	}
 	if err := runMappings(ctx, conn, info.buildDate.UTC().Format("2006-01-02")); err != nil {
 		return written{}, err
 	}
+	clock.done("map")
 	unmapped, err := countUnmapped(ctx, conn)
 	if err != nil {
 		return written{}, err
@@ -256,6 +286,7 @@ func mapAndWrite(ctx context.Context, conn *sql.Conn, dir string, info buildInfo
 	if err := describeBuild(ctx, conn, info); err != nil {
 		return written{}, err
 	}
+	clock.done("unmapped")
 	sum, err := dq.Run(ctx, conn, dqOpts)
 	if err != nil {
 		return written{}, fmt.Errorf("transform: data-quality checks: %w", err)
@@ -263,13 +294,16 @@ func mapAndWrite(ctx context.Context, conn *sql.Conn, dir string, info buildInfo
 	if err := describeDQ(ctx, conn, info.buildDate, sum.Checks, sum.Failed); err != nil {
 		return written{}, err
 	}
+	clock.done("dq")
 	if _, err := achilles.Run(ctx, conn, achilles.Options{}); err != nil {
 		return written{}, fmt.Errorf("transform: characterization: %w", err)
 	}
+	clock.done("achilles")
 	tables, err := writeTables(ctx, conn, dir)
 	if err != nil {
 		return written{}, err
 	}
+	clock.done("write")
 	return written{tables: tables, quarantined: tables[QuarantineTable].Rows, unmapped: unmapped, dq: sum}, nil
 }
 

@@ -132,23 +132,15 @@ func replayOf(ctx context.Context, conn *sql.Conn, set bronze.Set, plan replayPl
 	if !slices.Equal(names, want) {
 		return currentStateSQL(t, set.Paths(t.name)), "full", nil // the table's columns changed since
 	}
-	var after sql.NullString
-	if err := conn.QueryRowContext(ctx, "SELECT max(_ord)::VARCHAR FROM read_parquet("+quote(prev)+")").Scan(&after); err != nil {
-		return "", "", fmt.Errorf("transform: read the replay state of %s: %w", t.name, err)
+	mark := plan.prev.State[t.view].Mark
+	if mark == "" {
+		return currentStateSQL(t, set.Paths(t.name)), "full", nil // a state from before marks were kept
 	}
-	mark := "-1"
-	if after.Valid {
-		mark = after.String
-	}
-	// A file can hold a later change only if its highest LSN is at least
-	// the mark's (ord = lsn·2³² + seq).
 	var lsn int64
-	if after.Valid {
-		if err := conn.QueryRowContext(ctx, "SELECT ("+mark+"::HUGEINT // 4294967296)::BIGINT").Scan(&lsn); err != nil {
-			return "", "", fmt.Errorf("transform: %w", err)
-		}
+	if err := conn.QueryRowContext(ctx, "SELECT ("+mark+"::HUGEINT // 4294967296)::BIGINT").Scan(&lsn); err != nil {
+		return "", "", fmt.Errorf("transform: replay state of %s: mark %q: %w", t.name, mark, err)
 	}
-	files := set.PathsFrom(t.name, lsn)
+	files := set.PathsAfter(t.name, lsn)
 	if len(files) == 0 {
 		return fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s AS SELECT * FROM read_parquet(%s)", t.view, quote(prev)), "unchanged", nil
 	}
@@ -158,7 +150,7 @@ func replayOf(ctx context.Context, conn *sql.Conn, set bronze.Set, plan replayPl
 // writeState writes each EMR table's replay state into the staged snapshot
 // directory dir: a table replayed "unchanged" hard-links the previous file
 // (copying it where links are not possible), the others are written anew.
-func writeState(ctx context.Context, conn *sql.Conn, dir string, plan replayPlan, done replayed) (map[string]cdm.TableFile, error) {
+func writeState(ctx context.Context, conn *sql.Conn, set bronze.Set, dir string, plan replayPlan, done replayed) (map[string]cdm.TableFile, error) {
 	out := map[string]cdm.TableFile{}
 	for _, t := range emrTables {
 		file := statePrefix + t.view + ".parquet"
@@ -166,9 +158,13 @@ func writeState(ctx context.Context, conn *sql.Conn, dir string, plan replayPlan
 		prev, ok := plan.prev.StatePath(t.view)
 		if done[t.view] == "unchanged" && ok {
 			if err := os.Link(prev, dst); err == nil {
-				out[t.view] = cdm.TableFile{File: file, Rows: plan.prev.State[t.view].Rows}
+				out[t.view] = cdm.TableFile{File: file, Rows: plan.prev.State[t.view].Rows, Mark: plan.prev.State[t.view].Mark}
 				continue
 			}
+		}
+		mark, err := lastOrd(ctx, conn, set.Paths(t.name))
+		if err != nil {
+			return nil, fmt.Errorf("transform: replay state of %s: %w", t.name, err)
 		}
 		q := fmt.Sprintf("COPY (SELECT * FROM %s ORDER BY _key) TO %s (FORMAT parquet, COMPRESSION zstd)", t.view, quote(dst))
 		if _, err := conn.ExecContext(ctx, q); err != nil {
@@ -178,9 +174,30 @@ func writeState(ctx context.Context, conn *sql.Conn, dir string, plan replayPlan
 		if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+t.view).Scan(&n); err != nil {
 			return nil, fmt.Errorf("transform: %w", err)
 		}
-		out[t.view] = cdm.TableFile{File: file, Rows: n}
+		out[t.view] = cdm.TableFile{File: file, Rows: n, Mark: mark}
 	}
 	return out, nil
+}
+
+// lastOrd returns the highest lsn·2³²+seq of the changes in files, in
+// decimal ("-1" when there are none). Only the lsn and seq columns are read.
+func lastOrd(ctx context.Context, conn *sql.Conn, files []string) (string, error) {
+	if len(files) == 0 {
+		return "-1", nil
+	}
+	quoted := make([]string, len(files))
+	for i, f := range files {
+		quoted[i] = quote(f)
+	}
+	var mark sql.NullString
+	q := "SELECT max(lsn::HUGEINT * 4294967296 + seq)::VARCHAR FROM read_parquet([" + strings.Join(quoted, ", ") + "])"
+	if err := conn.QueryRowContext(ctx, q).Scan(&mark); err != nil {
+		return "", err
+	}
+	if !mark.Valid {
+		return "-1", nil
+	}
+	return mark.String, nil
 }
 
 // replaySummary says how the EMR tables were replayed, for the log.

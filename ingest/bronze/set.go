@@ -78,13 +78,15 @@ func (s Set) Paths(table string) []string {
 	return out
 }
 
-// PathsFrom returns the absolute paths of the files for table that may hold
-// a change at or after lsn: those whose highest LSN is at least lsn.
-func (s Set) PathsFrom(table string, lsn int64) []string {
+// PathsAfter returns the absolute paths of the files for table that hold a
+// change after lsn: those whose highest LSN is above it. (A door appends
+// all the changes of one LSN in one batch, so a reader that has seen one of
+// them has seen them all.)
+func (s Set) PathsAfter(table string, lsn int64) []string {
 	var out []string
 	for _, n := range s.Names() {
 		for _, f := range s.Sources[n].Files {
-			if f.Table == table && f.MaxLSN >= lsn {
+			if f.Table == table && f.MaxLSN > lsn {
 				out = append(out, filepath.Join(s.Dir(n), f.Path))
 			}
 		}
