@@ -2,7 +2,6 @@ package transform_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -11,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cdw-dev/cdw/cdm"
-	"github.com/cdw-dev/cdw/cdm/vocab"
 	"github.com/cdw-dev/cdw/ingest/bronze"
 	"github.com/cdw-dev/cdw/transform"
 )
@@ -45,17 +43,7 @@ var clinicalVocabularyCSV = map[string]string{
 // would and returns the Parquet directory.
 func writeClinicalVocabulary(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	src := filepath.Join(dir, "athena")
-	require.NoError(t, os.MkdirAll(src, 0o755))
-	for name, body := range clinicalVocabularyCSV {
-		require.NoError(t, os.WriteFile(filepath.Join(src, name), []byte(body), 0o644))
-	}
-	out := filepath.Join(dir, "vocab")
-	res, err := vocab.Load(context.Background(), vocab.LoadOptions{Dir: src, Out: out, Threads: 1})
-	require.NoError(t, err)
-	require.Zero(t, res.Rejected(), "the test vocabulary parses")
-	return out
+	return transform.LoadVocabularyCSV(t, clinicalVocabularyCSV)
 }
 
 // TestEMRClinicalConceptsFromCodeMap builds the clinical fixture with a

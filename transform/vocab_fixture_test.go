@@ -82,10 +82,18 @@ var vocabularyCSV = map[string]string{
 // directory.
 func WriteVocabulary(t testing.TB) string {
 	t.Helper()
+	return LoadVocabularyCSV(t, vocabularyCSV)
+}
+
+// LoadVocabularyCSV writes the Athena-layout files (name → CSV text) into a
+// temporary directory, loads them with vocab.Load as cdw vocab load would,
+// and returns the Parquet directory.
+func LoadVocabularyCSV(t testing.TB, files map[string]string) string {
+	t.Helper()
 	dir := t.TempDir()
 	src := filepath.Join(dir, "athena")
 	require.NoError(t, os.MkdirAll(src, 0o755))
-	for name, body := range vocabularyCSV {
+	for name, body := range files {
 		require.NoError(t, os.WriteFile(filepath.Join(src, name), []byte(body), 0o644))
 	}
 	out := filepath.Join(dir, "vocab")
