@@ -25,9 +25,11 @@ type Snapshot struct {
 	SourceLSN  string               `json:"source_lsn,omitempty"` // bronze position the build read up to
 	SourceRows int64                `json:"source_rows"`          // bronze changes the build read
 	Tables     map[string]TableFile `json:"tables"`
-	// State holds the build's replay state beside the tables: each source
-	// table's current rows, which the next build starts from instead of
-	// replaying all of bronze. It is never served to readers.
+	// State holds the build's replay state: each source table's current
+	// rows, which the next build starts from instead of replaying all of
+	// bronze. Its files live in Store.StateDir, outside the snapshot
+	// directory, so that nothing reading the snapshot reaches them (they
+	// hold the source's identified rows).
 	State map[string]TableFile `json:"state,omitempty"`
 	// Sources records each bronze source as the build read it, so that the
 	// next build can tell whether bronze only grew since (see transform).
@@ -45,10 +47,10 @@ type SourceMark struct {
 // StatePath returns the absolute path of a replay-state file.
 func (s Snapshot) StatePath(name string) (string, bool) {
 	tf, ok := s.State[name]
-	if !ok {
+	if !ok || s.Dir == "" {
 		return "", false
 	}
-	return filepath.Join(s.Dir, tf.File), true
+	return filepath.Join(filepath.Dir(filepath.Dir(s.Dir)), stateDir, s.ID, tf.File), true
 }
 
 // TableFile is one table's Parquet file within a snapshot.
@@ -82,6 +84,7 @@ func (s Snapshot) TableNames() []string {
 const (
 	snapshotsDir = "snapshots"
 	stagingDir   = "staging"
+	stateDir     = "state"
 	currentFile  = "CURRENT"
 	metaFile     = "snapshot.json"
 )
@@ -96,6 +99,12 @@ type Store struct {
 
 // NewStore returns the snapshot store rooted at dir (the data directory's cdm/).
 func NewStore(dir string) *Store { return &Store{dir: dir} }
+
+// StateDir returns the directory of the build state of the snapshot id:
+// beside the snapshots, not in one, so that a reader confined to the
+// snapshots never reaches it. The builder writes it before Publish; Prune
+// removes it with its snapshot.
+func (s *Store) StateDir(id string) string { return filepath.Join(s.dir, stateDir, id) }
 
 // Dir returns the store's root directory.
 func (s *Store) Dir() string { return s.dir }
@@ -203,11 +212,19 @@ func (s *Store) Publish(staged string, snap Snapshot) (Snapshot, error) {
 	if snap.ID == "" {
 		snap.ID = fmt.Sprintf("%08d-%s", snap.Seq, snap.Created.UTC().Format("20060102T150405Z"))
 	}
-	for _, files := range []map[string]TableFile{snap.Tables, snap.State} {
-		for name, tf := range files {
-			if err := fsutil.SyncFile(filepath.Join(staged, tf.File)); err != nil {
-				return Snapshot{}, fmt.Errorf("cdm: publish %s: %w", name, err)
-			}
+	for name, tf := range snap.Tables {
+		if err := fsutil.SyncFile(filepath.Join(staged, tf.File)); err != nil {
+			return Snapshot{}, fmt.Errorf("cdm: publish %s: %w", name, err)
+		}
+	}
+	for name, tf := range snap.State {
+		if err := fsutil.SyncFile(filepath.Join(s.StateDir(snap.ID), tf.File)); err != nil {
+			return Snapshot{}, fmt.Errorf("cdm: publish the state of %s: %w", name, err)
+		}
+	}
+	if len(snap.State) > 0 {
+		if err := fsutil.SyncDir(s.StateDir(snap.ID)); err != nil {
+			return Snapshot{}, err
 		}
 	}
 	meta, err := json.MarshalIndent(snap, "", "  ")
@@ -255,6 +272,9 @@ func (s *Store) Prune(keep int) error {
 		}
 		if err := os.RemoveAll(snaps[i].Dir); err != nil {
 			return fmt.Errorf("cdm: prune snapshot %s: %w", snaps[i].ID, err)
+		}
+		if err := os.RemoveAll(s.StateDir(snaps[i].ID)); err != nil {
+			return fmt.Errorf("cdm: prune the state of snapshot %s: %w", snaps[i].ID, err)
 		}
 	}
 	return nil

@@ -138,7 +138,7 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 		return Result{}, err
 	}
 	meta.Tables = res.tables
-	if meta.State, err = writeState(ctx, conn, set, staged, plan, replay); err != nil {
+	if meta.State, err = writeState(ctx, conn, set, opts.Store.StateDir(meta.ID), plan, replay); err != nil {
 		return Result{}, err
 	}
 	meta.Sources = sourceMarks(set)

@@ -16,8 +16,9 @@ import (
 
 // Incremental builds. Every build keeps, in its snapshot, the replay state
 // of each EMR source table: its current rows with _key and _ord (the ord of
-// the row's latest change), written as state_<view>.parquet and listed in
-// Snapshot.State, never served to readers. The next build starts from that
+// the row's latest change), written as state_<view>.parquet into the
+// store's state directory of the snapshot (cdm.Store.StateDir, outside the
+// snapshot, which readers may open) and listed in Snapshot.State. The next build starts from that
 // state when bronze has only grown since: for each table it reads only the
 // bronze files that may hold later changes, replays the keys they touch
 // onto their previous rows, and keeps every other row as it was (see
@@ -147,10 +148,13 @@ func replayOf(ctx context.Context, conn *sql.Conn, set bronze.Set, plan replayPl
 	return replaySQL(t, files, prev, mark), "incremental", nil
 }
 
-// writeState writes each EMR table's replay state into the staged snapshot
-// directory dir: a table replayed "unchanged" hard-links the previous file
+// writeState writes each EMR table's replay state into dir (the store's
+// state directory of the snapshot being built, readable only by its owner): a table replayed "unchanged" hard-links the previous file
 // (copying it where links are not possible), the others are written anew.
 func writeState(ctx context.Context, conn *sql.Conn, set bronze.Set, dir string, plan replayPlan, done replayed) (map[string]cdm.TableFile, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("transform: replay state: %w", err)
+	}
 	out := map[string]cdm.TableFile{}
 	for _, t := range emrTables {
 		file := statePrefix + t.view + ".parquet"

@@ -22,6 +22,13 @@ func publishPersons(t *testing.T, store *cdm.Store, n int) cdm.Snapshot {
 		SELECT i, CASE WHEN i %% 2 = 0 THEN 8507 ELSE 8532 END, 1950 + i %% 50, 0, 0 FROM range(1, %d) t(i)`, n+1)), "person")
 }
 
+func mustPath(t *testing.T, snap cdm.Snapshot, table string) string {
+	t.Helper()
+	p, ok := snap.Path(table)
+	require.True(t, ok, table)
+	return p
+}
+
 func count(t *testing.T, w *warehouse.Warehouse, q string) int64 {
 	t.Helper()
 	rows, err := w.Query(context.Background(), q)
@@ -62,7 +69,12 @@ func TestUserSQLCannotEscape(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	store := cdm.NewStore(filepath.Join(dir, "cdm"))
-	publishPersons(t, store, 3)
+	snap := publishPersons(t, store, 3)
+	// A build's replay state (the source's identified rows) sits beside
+	// the snapshots, where user SQL must not reach it.
+	state := filepath.Join(store.StateDir(snap.ID), "state_src_patient.parquet")
+	require.NoError(t, os.MkdirAll(filepath.Dir(state), 0o700))
+	require.NoError(t, os.Link(mustPath(t, snap, "person"), state))
 	secret := filepath.Join(dir, "secret.csv")
 	require.NoError(t, os.WriteFile(secret, []byte("a,b\n1,2\n"), 0o600))
 	out := filepath.Join(dir, "out.csv")
@@ -90,6 +102,8 @@ func TestUserSQLCannotEscape(t *testing.T) {
 		"SELECT 1; COPY person TO '" + out + "'",
 		"CALL pragma_version()",
 		"SELECT * FROM read_parquet('" + secret + "')",
+		"SELECT * FROM read_parquet('" + state + "')",
+		"SELECT * FROM read_parquet('" + filepath.Join(snap.Dir, "..", "..", "state", snap.ID, "*.parquet") + "')",
 		"",
 	} {
 		t.Run(q, func(t *testing.T) {
