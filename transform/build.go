@@ -19,6 +19,10 @@ import (
 	"github.com/cdw-dev/cdw/ingest/bronze"
 )
 
+// DefaultMemoryLimit is the DuckDB memory limit of a build unless
+// Options.MemoryLimit says otherwise.
+const DefaultMemoryLimit = "4GB"
+
 // QuarantineTable is the snapshot table of source rows a build could not map.
 const QuarantineTable = "cdw_quarantine"
 
@@ -48,8 +52,11 @@ type Options struct {
 	// of violating rows), by check name or check id (see dq.Options).
 	DQThresholds map[string]float64
 	Threads      int
-	MemoryLimit  string
-	Logger       *slog.Logger
+	// MemoryLimit bounds DuckDB's memory during the build (default
+	// DefaultMemoryLimit); past it, DuckDB spills to a temporary directory
+	// under the store's staging directory, removed when the build ends.
+	MemoryLimit string
+	Logger      *slog.Logger
 }
 
 func (o *Options) validate() error {
@@ -64,6 +71,9 @@ func (o *Options) validate() error {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.MemoryLimit == "" {
+		o.MemoryLimit = DefaultMemoryLimit
 	}
 	if o.SourceName == "" {
 		o.SourceName = DefaultSourceName
@@ -105,7 +115,12 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	db, err := openDuckDB(opts)
+	spill, err := opts.Store.Stage()
+	if err != nil {
+		return Result{}, err
+	}
+	defer os.RemoveAll(spill)
+	db, err := openDuckDB(opts, spill)
 	if err != nil {
 		return Result{}, err
 	}
@@ -223,13 +238,15 @@ func UpToDate(opts Options) (bool, error) {
 	return cur.SourceLSN == set.Position() && cur.SourceRows == set.Rows(), nil
 }
 
-func openDuckDB(opts Options) (*sql.DB, error) {
+// openDuckDB starts the build's in-memory DuckDB, spilling to spill.
+func openDuckDB(opts Options, spill string) (*sql.DB, error) {
 	connector, err := duckdb.NewConnector("", nil)
 	if err != nil {
 		return nil, fmt.Errorf("transform: start DuckDB: %w", err)
 	}
 	db := sql.OpenDB(connector)
-	settings := []string{"SET autoinstall_known_extensions = false", "SET autoload_known_extensions = false"}
+	settings := []string{"SET autoinstall_known_extensions = false", "SET autoload_known_extensions = false",
+		"SET temp_directory = " + quote(spill)}
 	if opts.Threads > 0 {
 		settings = append(settings, fmt.Sprintf("SET threads = %d", opts.Threads))
 	}

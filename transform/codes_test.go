@@ -24,7 +24,7 @@ func mappedConn(t *testing.T, vocabDir string) *sql.Conn {
 	WriteCodedBronze(t, filepath.Join(dir, "bronze"))
 	set, err := bronze.ReadSet(filepath.Join(dir, "bronze"))
 	require.NoError(t, err)
-	db, err := openDuckDB(Options{Threads: 1})
+	db, err := openDuckDB(Options{Threads: 1}, t.TempDir())
 	require.NoError(t, err)
 	t.Cleanup(func() { db.Close() })
 	conn, err := db.Conn(ctx)

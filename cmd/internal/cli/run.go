@@ -138,12 +138,13 @@ func buildFlags(fs *flag.FlagSet, c *common) func(context.Context, []string) err
 	var keep int
 	fs.IntVar(&keep, "keep", 5, "snapshots to keep (older ones are removed; cdw sql --snapshot ID reads a kept one)")
 	full := fs.Bool("full", false, "replay all of bronze, even when the current snapshot lets the build read only what is new")
+	memory := fs.String("memory-limit", transform.DefaultMemoryLimit, "DuckDB memory limit of the build (e.g. 2GB); past it the build spills to disk")
 	return func(ctx context.Context, args []string) error {
 		if err := needArgs(args, 0, "no arguments"); err != nil {
 			return err
 		}
 		res, err := transform.Build(ctx, transform.Options{BronzeDir: c.layout().Bronze(), Store: c.layout().Store(), VocabDir: c.layout().Vocab(),
-			Keep: keep, Full: *full, Logger: c.logger})
+			Keep: keep, Full: *full, MemoryLimit: *memory, Logger: c.logger})
 		if err != nil {
 			return err
 		}
