@@ -46,6 +46,9 @@ func parseDelimiters(line string) (Delimiters, string, error) {
 	}
 	d.Component, d.Repetition, d.Escape, d.SubComponent = enc[0], enc[1], enc[2], enc[3]
 	if len(enc) == 5 {
+		if enc[4] == 0 { // 0 means "no truncation character"; a NUL is no delimiter either
+			return d, "", fmt.Errorf("encoding character %q is not a printable non-alphanumeric ASCII character", enc[4])
+		}
 		d.Truncation = enc[4]
 	}
 	if err := d.validate(); err != nil {

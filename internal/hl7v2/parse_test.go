@@ -101,6 +101,7 @@ func TestParseErrors(t *testing.T) {
 		{"short encoding characters", "MSH|^~\r", 1, 2, "want 4 or 5"},
 		{"repeated encoding character", "MSH|^^\\&\r", 1, 2, "used twice"},
 		{"alphanumeric delimiter", "MSH|^~\\A\r", 1, 2, "not a printable"},
+		{"NUL truncation character", "MSH|^~\\&\x00|\r", 1, 2, "not a printable"},
 		{"bad segment name", "MSH|^~\\&\rpid|1\r", 2, 0, "segment name"},
 		{"long segment name", "MSH|^~\\&\rPIDX|1\r", 2, 0, "segment name"},
 		{"second message", "MSH|^~\\&\rMSH|^~\\&\r", 2, 0, "header segment inside a message"},
