@@ -116,13 +116,12 @@ func (w *workload) moveItem() {
 		wantChange{bronze.OpCreate, "crash.item", fmt.Sprintf("[%d]", to), itemData(to, v)})
 }
 
+// side inserts into crash.side. The workload truncates nothing: PostgreSQL
+// 15 can fail, for good, to decode a transaction that truncated a table and
+// wrote to it again soon after the slot was created ("could not map
+// filenode ... to relation OID"), which stops any logical-replication
+// client; TestTruncateReachesBronze covers truncates (docs/INGEST.md).
 func (w *workload) side() {
-	if w.rng.IntN(6) == 0 {
-		clear(w.sides)
-		w.sqls = append(w.sqls, `TRUNCATE crash.side`)
-		w.ops = append(w.ops, wantChange{bronze.OpTruncate, "crash.side", "[]", ""})
-		return
-	}
 	w.nextID++
 	v := w.rng.IntN(1000)
 	w.sides[w.nextID] = v
