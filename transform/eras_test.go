@@ -15,6 +15,7 @@ import (
 
 	"github.com/cdw-dev/cdw/cdm"
 	"github.com/cdw-dev/cdw/ingest/bronze"
+	"github.com/cdw-dev/cdw/internal/cdmtest"
 )
 
 // eraDB returns a connection to an in-memory DuckDB holding the tables the
@@ -25,16 +26,9 @@ import (
 // 3000 (no ingredient anywhere) and 7000 (a 10 mg/mL solution of 1000).
 func eraDB(t *testing.T) *sql.Conn {
 	t.Helper()
-	db, err := sql.Open("duckdb", "")
-	require.NoError(t, err)
-	t.Cleanup(func() { db.Close() })
-	conn, err := db.Conn(context.Background())
-	require.NoError(t, err)
-	t.Cleanup(func() { conn.Close() })
-	ddl, err := cdm.DDL("", "condition_occurrence", "drug_exposure", "concept", "concept_ancestor", "drug_strength",
+	conn := cdmtest.Conn(t, "", nil, "condition_occurrence", "drug_exposure", "concept", "concept_ancestor", "drug_strength",
 		"condition_era", "drug_era", "dose_era")
-	require.NoError(t, err)
-	exec(t, conn, ddl,
+	exec(t, conn,
 		// OHDSI's end-date rule covers CDMs without drug_exposure_end_date;
 		// the v5.4 DDL requires it, so the test lifts that to exercise it.
 		`ALTER TABLE drug_exposure ALTER drug_exposure_end_date DROP NOT NULL`,

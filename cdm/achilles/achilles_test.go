@@ -14,25 +14,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cdw-dev/cdw/cdm"
 	"github.com/cdw-dev/cdw/cdm/achilles"
+	"github.com/cdw-dev/cdw/internal/cdmtest"
 )
 
 // openCDM returns a connection to an in-memory DuckDB holding the named OMOP
 // tables (all of them when none are named), empty.
 func openCDM(t testing.TB, tables ...string) *sql.Conn {
 	t.Helper()
-	db, err := sql.Open("duckdb", "")
-	require.NoError(t, err)
-	t.Cleanup(func() { db.Close() })
-	conn, err := db.Conn(context.Background())
-	require.NoError(t, err)
-	t.Cleanup(func() { conn.Close() })
-	ddl, err := cdm.DDL("", tables...)
-	require.NoError(t, err)
-	_, err = conn.ExecContext(context.Background(), ddl)
-	require.NoError(t, err)
-	return conn
+	return cdmtest.Conn(t, "", nil, tables...)
 }
 
 func exec(t testing.TB, conn *sql.Conn, stmts ...string) {

@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cdw-dev/cdw/cdm"
 	"github.com/cdw-dev/cdw/cdm/dq"
+	"github.com/cdw-dev/cdw/internal/cdmtest"
 )
 
 var buildDate = time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
@@ -57,16 +57,7 @@ var tables = []string{"concept", "person", "visit_occurrence", "condition_occurr
 // over Parquet have none), fills them with base and then with extra.
 func setup(t *testing.T, extra ...string) *sql.Conn {
 	t.Helper()
-	db, err := sql.Open("duckdb", "?threads=1")
-	require.NoError(t, err)
-	t.Cleanup(func() { db.Close() })
-	conn, err := db.Conn(context.Background())
-	require.NoError(t, err)
-	t.Cleanup(func() { conn.Close() })
-	ddl, err := cdm.DDL("", tables...)
-	require.NoError(t, err)
-	_, err = conn.ExecContext(context.Background(), strings.ReplaceAll(ddl, " NOT NULL", " NULL"))
-	require.NoError(t, err)
+	conn := cdmtest.Conn(t, "?threads=1", func(ddl string) string { return strings.ReplaceAll(ddl, " NOT NULL", " NULL") }, tables...)
 	for _, s := range append(append([]string(nil), base...), extra...) {
 		_, err := conn.ExecContext(context.Background(), s)
 		require.NoError(t, err, s)

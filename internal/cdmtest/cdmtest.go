@@ -4,6 +4,7 @@
 package cdmtest
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"path/filepath"
@@ -53,4 +54,26 @@ func Exec(t testing.TB, stmts ...string) func(db *sql.DB) {
 			require.NoError(t, err, s)
 		}
 	}
+}
+
+// Conn returns a connection, closed when the test ends, to an in-memory
+// DuckDB (dsn, "" for the defaults) holding the named OMOP tables (all of
+// them when none are named), empty, created from OHDSI's DDL after edit
+// (nil leaves the DDL as it is).
+func Conn(t testing.TB, dsn string, edit func(ddl string) string, tables ...string) *sql.Conn {
+	t.Helper()
+	db, err := sql.Open("duckdb", dsn)
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	conn, err := db.Conn(context.Background())
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.Close() })
+	ddl, err := cdm.DDL("", tables...)
+	require.NoError(t, err)
+	if edit != nil {
+		ddl = edit(ddl)
+	}
+	_, err = conn.ExecContext(context.Background(), ddl)
+	require.NoError(t, err)
+	return conn
 }
